@@ -1,0 +1,3 @@
+/* runtime placeholder */
+int gp_runtime_placeholder(void);
+int gp_runtime_placeholder(void) { return 0; }

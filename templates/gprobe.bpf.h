@@ -1,0 +1,1 @@
+/* gprobe.bpf.h — placeholder */

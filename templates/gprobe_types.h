@@ -1,0 +1,1 @@
+/* gprobe_types.h — placeholder */
