@@ -401,7 +401,11 @@ static void lex_other(struct parser *p, struct token *t)
 		return;
 	}
 	if (c == '\'') {
-		error_at(p, t->off, 1, "unexpected character '''; string literals use double quotes");
+		error_at(p, t->off, 1, "unexpected quote: string literals use double quotes");
+		return;
+	}
+	if (c == ':') {
+		error_at(p, t->off, 1, "unexpected ':' (slice expressions are not supported)");
 		return;
 	}
 	describe_char(p, t->off, what, sizeof(what));
@@ -651,9 +655,7 @@ static struct expr *parse_postfix(struct parser *p, struct expr *e, size_t start
 				break;
 			if (p->tok.kind != T_RBRACK) {
 				describe_tok(p, what, sizeof(what));
-				error_at(p, p->tok.off, p->tok.len, "expected ']', found %s%s", what,
-					 p->tok.kind == T_OP || p->s[p->tok.off] == ':' ?
-					 " (slicing is not supported)" : "");
+				error_at(p, p->tok.off, p->tok.len, "expected ']', found %s", what);
 				diag_at(p->d, DIAG_NOTE, loc_of(p, lbrack, 1), "to match this '['");
 				expr_free(idx);
 				break;
