@@ -447,6 +447,8 @@ static void next(struct parser *p)
 	if (p->failed)
 		t->kind = T_EOF;
 	p->pos = t->off + (t->len ? t->len : 1);
+	if (p->pos > p->n)
+		p->pos = p->n;
 }
 
 /* ---- parser ---- */
@@ -612,9 +614,7 @@ static struct expr *parse_primary(struct parser *p, size_t *start)
 		/* fall through */
 	default:
 		describe_tok(p, what, sizeof(what));
-		if (t->kind == T_EOF && t->off == 0)
-			error_at(p, 0, 0, "empty expression");
-		else if (t->kind == T_RPAREN)
+		if (t->kind == T_RPAREN)
 			error_at(p, t->off, 1, "unmatched ')'");
 		else
 			error_at(p, t->off, t->len, "expected an expression, found %s", what);
@@ -698,7 +698,8 @@ static struct expr *parse_unary(struct parser *p, size_t *start)
 		span(p, e, op_off);
 		*start = op_off;
 	} else {
-		e = parse_postfix(p, parse_primary(p, start), *start);
+		e = parse_primary(p, start);
+		e = parse_postfix(p, e, *start);
 	}
 	p->depth--;
 	return e;
@@ -756,6 +757,13 @@ struct expr *expr_parse(const char *text, size_t len, struct srcloc start, struc
 	if (len > EXPR_MAX_LEN) {
 		diag_error(d, srcloc_in(start, text, 0, 0),
 			   "expression is too long (%zu bytes; the limit is %d)", len, EXPR_MAX_LEN);
+		return NULL;
+	}
+	size_t blank = 0;
+	while (blank < len && text[blank] && strchr(" \t\r\n", text[blank]))
+		blank++;
+	if (blank == len) {
+		diag_error(d, srcloc_in(start, text, 0, 0), "empty expression");
 		return NULL;
 	}
 	next(&p);
