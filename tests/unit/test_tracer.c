@@ -31,10 +31,16 @@ static const char go_src[] =
 	"//go:noinline\n"
 	"func work(n int) int { return n * 3 }\n"
 	"\n"
-	"// args: CALLS REPORT [hang]. The report (pid, calls, sum of even n) is\n"
-	"// renamed into place once complete; with hang the program then sleeps.\n"
+	"// args: CALLS REPORT [hang|wait]. The report (pid, calls, sum of even n)\n"
+	"// is renamed into place once complete; with hang the program then sleeps;\n"
+	"// with wait it first waits for the file REPORT.go to appear.\n"
 	"func main() {\n"
 	"\tk, _ := strconv.Atoi(os.Args[1])\n"
+	"\tfor len(os.Args) > 3 && os.Args[3] == \"wait\" {\n"
+	"\t\tif _, err := os.Stat(os.Args[2] + \".go\"); err == nil {\n"
+	"\t\t\tbreak\n\t\t}\n"
+	"\t\ttime.Sleep(10 * time.Millisecond)\n"
+	"\t}\n"
 	"\teven := 0\n"
 	"\tfor i := 0; i < k; i++ {\n"
 	"\t\tif work(i)%2 == 0 {\n"
@@ -43,7 +49,7 @@ static const char go_src[] =
 	"\t}\n"
 	"\tos.WriteFile(os.Args[2]+\".tmp\", []byte(fmt.Sprintf(\"%d %d %d\\n\", os.Getpid(), k, even)), 0644)\n"
 	"\tos.Rename(os.Args[2]+\".tmp\", os.Args[2])\n"
-	"\tif len(os.Args) > 3 {\n"
+	"\tif len(os.Args) > 3 && os.Args[3] == \"hang\" {\n"
 	"\t\tfor {\n\t\t\ttime.Sleep(time.Second)\n\t\t}\n"
 	"\t}\n"
 	"\tos.Exit(3)\n"
@@ -362,6 +368,73 @@ static void test_sigint(struct gp_program *prog)
 	free(seen);
 }
 
+/* After `delay_ms`, create `touch` (if any) or run `cmd` in a new process. */
+static pid_t later(int delay_ms, const char *touch, char *const *cmd)
+{
+	pid_t pid = fork();
+
+	if (pid != 0)
+		return pid;
+	usleep((useconds_t)delay_ms * 1000);
+	if (touch)
+		_exit(write_text(touch, "go") != 0);
+	execv(cmd[0], cmd);
+	_exit(127);
+}
+
+/* -p: only that process, and the run ends when it exits. */
+static void test_pid(struct gp_program *prog)
+{
+	char *out = xasprintf("%s/pid.json", dir), *rep = xasprintf("%s/report3", dir);
+	char *go = xasprintf("%s.go", rep);
+	char *const cmd[] = { gobin, "300", rep, "wait", NULL };
+	struct gp_run_opts o = { .sz = sizeof(o), .fmt = GP_FMT_JSON, .out_path = out,
+				 .duration = 60 };
+	long pid = 0, calls = 0, even = 0, rows, sum;
+	bool pids_ok;
+	int st;
+
+	pid_t target = later(0, NULL, cmd);
+	pid_t go_helper = later(1500, go, NULL);
+	o.pid = target;
+	CHECK_INT(gp_run(prog, &o), 0);
+	waitpid(target, &st, 0);
+	waitpid(go_helper, NULL, 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 3);
+	CHECK(read_report(rep, &pid, &calls, &even));
+	CHECK_INT(pid, target);
+	scan_json(out, pid, &rows, &sum, &pids_ok);
+	CHECK_INT(rows, (calls + 1) / 2);
+	CHECK_INT(sum, even);
+	CHECK(pids_ok);
+	free(out);
+	free(rep);
+	free(go);
+}
+
+/* -e: a process started after attaching is traced; -d ends the run. */
+static void test_exe(struct gp_program *prog)
+{
+	char *out = xasprintf("%s/exe.json", dir), *rep = xasprintf("%s/report4", dir);
+	char *const cmd[] = { gobin, "200", rep, NULL };
+	struct gp_run_opts o = { .sz = sizeof(o), .exe = gobin, .fmt = GP_FMT_JSON,
+				 .out_path = out, .duration = 3 };
+	long pid = 0, calls = 0, even = 0, rows, sum;
+	bool pids_ok;
+
+	pid_t runner = later(1000, NULL, cmd);
+	CHECK_INT(gp_run(prog, &o), 0);
+	waitpid(runner, NULL, 0);
+	CHECK(read_report(rep, &pid, &calls, &even));
+	CHECK_INT(pid, runner);
+	scan_json(out, pid, &rows, &sum, &pids_ok);
+	CHECK_INT(rows, (calls + 1) / 2);
+	CHECK_INT(sum, even);
+	CHECK(pids_ok);
+	free(out);
+	free(rep);
+}
+
 static void test_verifier(void)
 {
 	struct gp_program prog;
@@ -473,6 +546,8 @@ int main(void)
 	test_bad_options(&prog);
 	test_cmd(&prog);
 	test_sigint(&prog);
+	test_pid(&prog);
+	test_exe(&prog);
 	test_verifier();
 	test_unprivileged(&prog);
 	free(obj);
