@@ -30,6 +30,8 @@ enum ir_op {
 	IR_UNARY,   /* sub: '-', '!', '^' */
 	IR_BINARY,  /* sub: token of the operator (see enum ir_binop) */
 	IR_STREQ,   /* string (a = ptr, b = len) == literal sval; sub: 1 for != */
+	IR_GUARD,   /* b if a is true, else the read fails (null), e.g. a bounds check */
+	IR_SELECT,  /* b if a is true, else 0; b is only evaluated when a holds */
 };
 
 enum ir_binop {
@@ -94,7 +96,10 @@ struct plan {
 	struct plan_probe *probes;
 	uint32_t nprobes;
 	char **notices;        /* skipped probes etc., for stderr */
-	uint32_t nnotices;
+	uint32_t nnotices, capnotices;
+	struct ir **irs;       /* every IR node, for freeing */
+	uint32_t nirs, capirs;
+	uint32_t capprobes;
 };
 
 #endif
