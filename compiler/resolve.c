@@ -1,0 +1,1239 @@
+/* resolve.c — specs + debug facts -> probe plan.
+ *
+ * Expressions are resolved to "places" (struct rval): a value in target
+ * memory (an address expression), a value split over ABI registers, or a
+ * computed scalar. Field selection and indexing move within a place;
+ * only at the end is the place materialised into IR loads.
+ */
+#include "resolve.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spec.h" /* before gobin.h: elf.h defines AT_ENTRY */
+#include "disasm.h"
+#include "expr.h"
+#include "gobin.h"
+#include "godwarf.h"
+#include "goversion.h"
+#include "util.h"
+
+#define MAX_SAVED 8 /* words an entry program may save for its return probe (GP_ENTRY_WORDS) */
+
+enum rv_kind { RV_MEM, RV_REGS, RV_SCALAR, RV_STRLIT };
+
+struct rval {
+	enum rv_kind kind;
+	struct gtype *type;     /* NULL: untyped integer constant */
+	struct ir *addr;        /* RV_MEM */
+	const struct gloc *loc; /* RV_REGS */
+	uint32_t voff;
+	bool is_arg;            /* RV_REGS / frame memory of an argument */
+	struct ir *val;         /* RV_SCALAR */
+	const struct expr *lit; /* RV_STRLIT */
+	bool is_sym;            /* sym(x): print as a function name */
+};
+
+struct rctx {
+	struct target *t;
+	struct plan *plan;
+	struct diags *d;
+	struct plan_probe *pp;
+	const struct gfunc *fn;
+	struct gloc *locs;
+	bool at_return;
+	bool failed;
+};
+
+/* ---- target ---------------------------------------------------------- */
+
+struct target *target_open(const char *path, struct diags *d)
+{
+	struct target *t = xcalloc(1, sizeof(*t));
+	char *err = NULL;
+	int rc;
+
+	t->path = xstrdup(path);
+	t->types = gtypes_new();
+	rc = gobin_open(path, &t->bin, &err);
+	if (rc < 0) {
+		diag_error(d, (struct srcloc){0}, "%s", err ? err : strerror(-rc));
+		free(err);
+		target_close(t);
+		return NULL;
+	}
+	t->go_minor = gobin_go_minor(t->bin);
+	t->regabi = goabi_is_regabi(t->go_minor);
+	if (gobin_has_dwarf(t->bin)) {
+		rc = godwarf_open(gobin_fd(t->bin), t->types, &t->dw, &err);
+		if (rc < 0) {
+			diag_error(d, (struct srcloc){0}, "%s: %s", path, err ? err : strerror(-rc));
+			free(err);
+			target_close(t);
+			return NULL;
+		}
+	}
+	return t;
+}
+
+void target_close(struct target *t)
+{
+	if (!t)
+		return;
+	if (t->dw)
+		godwarf_close(t->dw);
+	if (t->bin)
+		gobin_close(t->bin);
+	gtypes_free(t->types);
+	free(t->path);
+	free(t);
+}
+
+/* ---- IR construction --------------------------------------------------- */
+
+static struct ir *ir_new(struct rctx *c, enum ir_op op)
+{
+	struct ir *n = xcalloc(1, sizeof(*n));
+
+	n->op = op;
+	VEC_PUSH(c->plan->irs, c->plan->nirs, c->plan->capirs, n);
+	return n;
+}
+
+static struct ir *ir_const(struct rctx *c, uint64_t v, bool is_signed)
+{
+	struct ir *n = ir_new(c, IR_CONST);
+	n->imm = v;
+	n->is_signed = is_signed;
+	return n;
+}
+
+static struct ir *ir_load(struct rctx *c, struct ir *addr, int64_t off, uint32_t size, bool is_signed)
+{
+	struct ir *n;
+
+	/* Fold address arithmetic into the load's offset. */
+	if (addr->op == IR_BINARY && addr->sub == IB_ADD && addr->b->op == IR_CONST) {
+		off += (int64_t)addr->b->imm;
+		addr = addr->a;
+	}
+	n = ir_new(c, IR_LOAD);
+	n->a = addr;
+	n->off = off;
+	n->size = (uint8_t)size;
+	n->is_signed = is_signed;
+	return n;
+}
+
+static struct ir *ir_binary(struct rctx *c, int op, struct ir *a, struct ir *b, bool is_signed)
+{
+	struct ir *n = ir_new(c, IR_BINARY);
+	n->sub = op;
+	n->a = a;
+	n->b = b;
+	n->is_signed = is_signed;
+	return n;
+}
+
+static struct ir *ir_add(struct rctx *c, struct ir *a, uint64_t k)
+{
+	if (k == 0)
+		return a;
+	if (a->op == IR_BINARY && a->sub == IB_ADD && a->b->op == IR_CONST)
+		return ir_binary(c, IB_ADD, a->a, ir_const(c, a->b->imm + k, false), false);
+	return ir_binary(c, IB_ADD, a, ir_const(c, k, false), false);
+}
+
+/* Human-readable IR for `check`: load8(RAX+0x98), saved[0], ... */
+static void ir_format(const struct ir *n, struct strbuf *sb)
+{
+	static const char *const binops[] = {
+		[IB_ADD] = "+", [IB_SUB] = "-", [IB_MUL] = "*", [IB_DIV] = "/", [IB_MOD] = "%",
+		[IB_AND] = "&", [IB_OR] = "|", [IB_XOR] = "^", [IB_SHL] = "<<", [IB_SHR] = ">>",
+		[IB_EQ] = "==", [IB_NE] = "!=", [IB_LT] = "<", [IB_LE] = "<=", [IB_GT] = ">",
+		[IB_GE] = ">=", [IB_LAND] = "&&", [IB_LOR] = "||",
+	};
+	struct gpiece p = {0};
+
+	switch (n->op) {
+	case IR_CONST:
+		if (n->is_signed && (int64_t)n->imm < 0)
+			sb_printf(sb, "%" PRId64, (int64_t)n->imm);
+		else
+			sb_printf(sb, n->imm > 4096 ? "0x%" PRIx64 : "%" PRIu64, n->imm);
+		break;
+	case IR_REG:
+		p.reg = n->reg;
+		sb_puts(sb, goabi_reg_name(&p));
+		if (n->size && n->size < 8)
+			sb_printf(sb, ":%u", n->size * 8);
+		break;
+	case IR_SP:
+		sb_puts(sb, "SP");
+		break;
+	case IR_LOAD:
+		sb_printf(sb, "%s%u[", n->is_signed ? "s" : "u", n->size * 8);
+		ir_format(n->a, sb);
+		if (n->off)
+			sb_printf(sb, "%s0x%" PRIx64, n->off < 0 ? "-" : "+",
+				  n->off < 0 ? (uint64_t)-n->off : (uint64_t)n->off);
+		sb_putc(sb, ']');
+		break;
+	case IR_SAVED:
+		sb_printf(sb, "entry[%u]", n->slot);
+		break;
+	case IR_GOID:
+		sb_puts(sb, "$goid");
+		break;
+	case IR_PID:
+		sb_puts(sb, "$pid");
+		break;
+	case IR_TID:
+		sb_puts(sb, "$tid");
+		break;
+	case IR_CPU:
+		sb_puts(sb, "$cpu");
+		break;
+	case IR_LATENCY:
+		sb_puts(sb, "$latency");
+		break;
+	case IR_UNARY:
+		sb_putc(sb, (char)n->sub);
+		ir_format(n->a, sb);
+		break;
+	case IR_BINARY:
+		sb_putc(sb, '(');
+		ir_format(n->a, sb);
+		sb_printf(sb, " %s ", binops[n->sub]);
+		ir_format(n->b, sb);
+		sb_putc(sb, ')');
+		break;
+	case IR_STREQ:
+		sb_puts(sb, "string(");
+		ir_format(n->a, sb);
+		sb_puts(sb, ", ");
+		ir_format(n->b, sb);
+		sb_printf(sb, ") %s <%u-byte literal>", n->sub ? "!=" : "==", n->slen);
+		break;
+	case IR_GUARD:
+	case IR_SELECT:
+		sb_puts(sb, n->op == IR_GUARD ? "guard(" : "select(");
+		ir_format(n->a, sb);
+		sb_puts(sb, " ? ");
+		ir_format(n->b, sb);
+		sb_puts(sb, n->op == IR_GUARD ? " : null)" : " : 0)");
+		break;
+	}
+}
+
+/* ---- diagnostics helpers ----------------------------------------------- */
+
+#define rerror(c, loc, ...)                              \
+	do {                                             \
+		diag_error((c)->d, (loc), __VA_ARGS__);  \
+		(c)->failed = true;                      \
+	} while (0)
+
+static const char *type_name(const struct gtype *t)
+{
+	return t ? (t->name ? t->name : gkind_name(t->kind)) : "untyped int";
+}
+
+static char *list_fields(const struct gtype *t)
+{
+	struct strbuf sb = {0};
+
+	for (uint32_t i = 0; i < t->nfields; i++)
+		sb_printf(&sb, "%s%s %s", i ? ", " : "", t->fields[i].name,
+			  type_name(t->fields[i].type));
+	return sb_steal(&sb);
+}
+
+static char *list_params(const struct gfunc *f, bool results)
+{
+	struct strbuf sb = {0};
+	bool any = false;
+
+	for (uint32_t i = 0; i < f->nparams; i++) {
+		const struct gparam *p = &f->params[i];
+		if (p->result != results || !p->name[0])
+			continue;
+		sb_printf(&sb, "%s%s %s", any ? ", " : "", p->name, type_name(p->type));
+		any = true;
+	}
+	if (!any)
+		sb_puts(&sb, "none");
+	return sb_steal(&sb);
+}
+
+/* ---- places ------------------------------------------------------------- */
+
+static struct rval rv_scalar(struct ir *v, struct gtype *t)
+{
+	return (struct rval){.kind = RV_SCALAR, .type = t, .val = v};
+}
+
+/* The value of parameter i at the probe. */
+static struct rval param_place(struct rctx *c, uint32_t i)
+{
+	const struct gparam *p = &c->fn->params[i];
+	const struct gloc *l = &c->locs[i];
+	struct rval r = {.type = p->type, .is_arg = !p->result};
+
+	if (l->kind == GLOC_STACK) {
+		r.kind = RV_MEM;
+		r.addr = ir_add(c, ir_new(c, IR_SP), (uint64_t)l->sp_off);
+	} else {
+		r.kind = RV_REGS;
+		r.loc = l;
+	}
+	return r;
+}
+
+static bool is_integer(const struct gtype *t)
+{
+	return !t || t->kind == GK_INT || t->kind == GK_UINT || t->kind == GK_BOOL ||
+	       gtype_is_pointer_shaped(t);
+}
+
+static bool is_signed(const struct gtype *t)
+{
+	return !t || t->kind == GK_INT;
+}
+
+/* Load a scalar of `size` bytes at offset voff of a place. */
+static struct ir *load_part(struct rctx *c, const struct rval *r, uint32_t voff, uint32_t size,
+			    bool sign, struct srcloc loc)
+{
+	struct ir *n;
+
+	switch (r->kind) {
+	case RV_MEM:
+		n = ir_load(c, r->addr, voff, size, sign);
+		/* An argument in the caller's frame may be overwritten by the
+		 * time the function returns: return probes read it at entry. */
+		n->entry_only = r->is_arg && n->a->op == IR_SP;
+		return n;
+	case RV_REGS: {
+		const struct gpiece *p = gloc_piece_at(r->loc, r->voff + voff, size);
+		if (!p) {
+			rerror(c, loc, "internal: no register holds bytes %u..%u of this value",
+			       r->voff + voff, r->voff + voff + size);
+			return ir_const(c, 0, false);
+		}
+		if (p->is_float) {
+			rerror(c, loc, "this value is passed in %s: BPF cannot read floating-point registers",
+			       goabi_reg_name(p));
+			return ir_const(c, 0, false);
+		}
+		n = ir_new(c, IR_REG);
+		n->reg = p->reg;
+		n->size = (uint8_t)size;
+		n->is_signed = sign;
+		n->entry_only = r->is_arg;
+		return n;
+	}
+	case RV_SCALAR:
+		return r->val;
+	case RV_STRLIT:
+		break;
+	}
+	return ir_const(c, 0, false);
+}
+
+/* A scalar IR value for an integer-like place. */
+static struct ir *scalar_of(struct rctx *c, const struct rval *r, struct srcloc loc)
+{
+	if (r->kind == RV_SCALAR)
+		return r->val;
+	if (r->kind == RV_STRLIT) {
+		rerror(c, loc, "a string literal can only be compared with == or != in 'where'");
+		return ir_const(c, 0, false);
+	}
+	if (!is_integer(r->type) && !(r->type && r->type->kind == GK_FLOAT)) {
+		rerror(c, loc, "%s value of type %s is not a number", gkind_name(r->type->kind),
+		       type_name(r->type));
+		return ir_const(c, 0, false);
+	}
+	return load_part(c, r, 0, (uint32_t)r->type->size, is_signed(r->type), loc);
+}
+
+/* Follow pointers until the place is not a pointer (fields through pointers). */
+static struct rval deref(struct rctx *c, struct rval r, struct srcloc loc)
+{
+	while (r.type && r.type->kind == GK_PTR && r.type->elem) {
+		struct ir *p = scalar_of(c, &r, loc);
+		r = (struct rval){.kind = RV_MEM, .type = r.type->elem, .addr = p};
+	}
+	return r;
+}
+
+static struct rval select_field(struct rctx *c, struct rval r, const char *name, struct srcloc loc)
+{
+	const struct gfield *f;
+	uint64_t off = 0;
+
+	r = deref(c, r, loc);
+	if (!r.type || (r.type->kind != GK_STRUCT && r.type->kind != GK_STRING &&
+			r.type->kind != GK_SLICE && r.type->kind != GK_IFACE)) {
+		rerror(c, loc, "cannot select field '%s' of %s value (type %s)", name,
+		       r.type ? gkind_name(r.type->kind) : "integer", type_name(r.type));
+		return r;
+	}
+	f = gtype_field(r.type, name, true, &off);
+	if (!f) {
+		const char **names = xcalloc(r.type->nfields, sizeof(*names));
+		char *fields = list_fields(r.type);
+		for (uint32_t i = 0; i < r.type->nfields; i++)
+			names[i] = r.type->fields[i].name;
+		const char *near = closest_name(name, names, r.type->nfields);
+		if (near)
+			rerror(c, loc, "no field '%s' in %s (did you mean '%s'?)", name, type_name(r.type), near);
+		else
+			rerror(c, loc, "no field '%s' in %s (fields: %s)", name, type_name(r.type), fields);
+		free(fields);
+		free(names);
+		return r;
+	}
+	r.type = f->type;
+	if (r.kind == RV_MEM)
+		r.addr = ir_add(c, r.addr, off);
+	else
+		r.voff += (uint32_t)off;
+	return r;
+}
+
+/* ---- names: parameters, results, package variables ---------------------- */
+
+static int find_param(const struct gfunc *f, const char *name)
+{
+	for (uint32_t i = 0; i < f->nparams; i++)
+		if (f->params[i].name[0] && strcmp(f->params[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Flatten a selector chain a.b.c into "a.b.c"; NULL if not a pure chain. */
+static char *dotted_name(const struct expr *e)
+{
+	if (e->kind == EX_IDENT)
+		return xstrdup(e->name);
+	if (e->kind == EX_FIELD) {
+		char *base = dotted_name(e->a);
+		char *s;
+		if (!base)
+			return NULL;
+		s = xasprintf("%s.%s", base, e->name);
+		free(base);
+		return s;
+	}
+	return NULL;
+}
+
+static const struct gvar *lookup_var(struct rctx *c, const char *name)
+{
+	return c->t->dw ? godwarf_var(c->t->dw, name) : NULL;
+}
+
+static struct rval var_place(struct rctx *c, const struct gvar *v, struct srcloc loc)
+{
+	if (!v->type) {
+		rerror(c, loc, "the type of package variable '%s' is unknown", v->name);
+		return rv_scalar(ir_const(c, 0, false), NULL);
+	}
+	return (struct rval){.kind = RV_MEM, .type = v->type, .addr = ir_const(c, v->addr, false)};
+}
+
+/* Longest-prefix match of a dotted chain against package variables:
+ * runtime.gcController.heapLive is variable runtime.gcController, field heapLive. */
+static bool resolve_var_chain(struct rctx *c, const struct expr *e, struct rval *out)
+{
+	const struct gvar *v;
+	char *name;
+
+	const struct expr *root = e;
+
+	while (root->kind == EX_FIELD)
+		root = root->a;
+	if (root->kind != EX_IDENT || find_param(c->fn, root->name) >= 0)
+		return false; /* parameters shadow packages */
+	if (e->kind == EX_FIELD && resolve_var_chain(c, e->a, out)) {
+		*out = select_field(c, *out, e->name, e->tok);
+		return true;
+	}
+	name = dotted_name(e);
+	if (!name)
+		return false;
+	v = strchr(name, '.') ? lookup_var(c, name) : NULL;
+	if (v)
+		*out = var_place(c, v, e->loc);
+	free(name);
+	return v != NULL;
+}
+
+static struct rval resolve(struct rctx *c, const struct expr *e);
+
+static struct rval resolve_ident(struct rctx *c, const struct expr *e)
+{
+	int i = find_param(c->fn, e->name);
+
+	if (i >= 0) {
+		if (c->fn->params[i].result && !c->at_return) {
+			rerror(c, e->loc, "result '%s' of %s is only available with 'at: return'",
+			       e->name, c->fn->name);
+			return rv_scalar(ir_const(c, 0, false), NULL);
+		}
+		return param_place(c, (uint32_t)i);
+	}
+	{
+		const char **names = xcalloc(c->fn->nparams + 1, sizeof(*names));
+		size_t n = 0;
+		char *args = list_params(c->fn, false);
+		const char *near;
+		for (uint32_t k = 0; k < c->fn->nparams; k++)
+			if (c->fn->params[k].name[0])
+				names[n++] = c->fn->params[k].name;
+		near = closest_name(e->name, names, n);
+		if (near)
+			rerror(c, e->loc, "no parameter '%s' in %s (did you mean '%s'?)", e->name,
+			       c->fn->name, near);
+		else
+			rerror(c, e->loc, "no parameter '%s' in %s (parameters: %s)", e->name,
+			       c->fn->name, args);
+		free(args);
+		free(names);
+	}
+	return rv_scalar(ir_const(c, 0, false), NULL);
+}
+
+static struct rval resolve_dollar(struct rctx *c, const struct expr *e)
+{
+	const char *v = e->name; /* without the '$' */
+	struct ir *n = NULL;
+
+	if (strcmp(v, "goid") == 0)
+		n = ir_new(c, IR_GOID);
+	else if (strcmp(v, "pid") == 0)
+		n = ir_new(c, IR_PID);
+	else if (strcmp(v, "tid") == 0)
+		n = ir_new(c, IR_TID);
+	else if (strcmp(v, "cpu") == 0)
+		n = ir_new(c, IR_CPU);
+	if (n)
+		return rv_scalar(n, gtypes_builtin(c->t->types, "uint64"));
+	if (strcmp(v, "latency") == 0) {
+		if (!c->at_return) {
+			rerror(c, e->loc, "$latency is only available with 'at: return'");
+			return rv_scalar(ir_const(c, 0, false), NULL);
+		}
+		c->pp->uses_latency = true;
+		return rv_scalar(ir_new(c, IR_LATENCY), gtypes_builtin(c->t->types, "int64"));
+	}
+	if (strncmp(v, "ret", 3) == 0) {
+		char *end;
+		unsigned long k = v[3] ? strtoul(v + 3, &end, 10) : 0;
+		if (v[3] && *end)
+			goto unknown;
+		if (!c->at_return) {
+			rerror(c, e->loc, "$%s is only available with 'at: return'", v);
+			return rv_scalar(ir_const(c, 0, false), NULL);
+		}
+		uint32_t nres = c->fn->nparams - c->fn->nargs;
+		if (k >= nres) {
+			rerror(c, e->loc, "%s has %u result%s: no $%s", c->fn->name, nres,
+			       nres == 1 ? "" : "s", v);
+			return rv_scalar(ir_const(c, 0, false), NULL);
+		}
+		return param_place(c, c->fn->nargs + (uint32_t)k);
+	}
+unknown:
+	rerror(c, e->loc, "unknown variable '$%s' (known: $ret, $ret0.., $latency, $goid, $pid, $tid, $cpu)", v);
+	return rv_scalar(ir_const(c, 0, false), NULL);
+}
+
+/* ---- indexing and builtins ---------------------------------------------- */
+
+static bool const_value(const struct rval *r, uint64_t *v)
+{
+	if (r->kind == RV_SCALAR && r->val->op == IR_CONST) {
+		*v = r->val->imm;
+		return true;
+	}
+	return false;
+}
+
+/* A place for element i of an array or slice. Array bounds are checked
+ * here; a slice index out of range makes the column null at run time. */
+static struct rval resolve_index(struct rctx *c, const struct expr *e)
+{
+	struct rval base = deref(c, resolve(c, e->a), e->a->loc);
+	struct rval idx = resolve(c, e->b);
+	struct gtype *t = base.type;
+	uint64_t k;
+
+	if (c->failed)
+		return base;
+	if (!t || (t->kind != GK_ARRAY && t->kind != GK_SLICE)) {
+		rerror(c, e->loc, "cannot index %s value (type %s)", t ? gkind_name(t->kind) : "integer",
+		       type_name(t));
+		return base;
+	}
+	if (!const_value(&idx, &k)) {
+		rerror(c, e->b->loc, "index must be an integer constant");
+		return base;
+	}
+	if (t->kind == GK_ARRAY) {
+		if (k >= t->len) {
+			rerror(c, e->b->loc, "index %" PRIu64 " out of range for %s (length %" PRIu64 ")",
+			       k, type_name(t), t->len);
+			return base;
+		}
+		base.type = t->elem;
+		if (base.kind == RV_MEM)
+			base.addr = ir_add(c, base.addr, k * t->elem->size);
+		else
+			base.voff += (uint32_t)(k * t->elem->size);
+		return base;
+	}
+	/* Slice: data pointer and length; out-of-range reads yield null. */
+	struct ir *data = load_part(c, &base, 0, 8, false, e->loc);
+	struct ir *len = load_part(c, &base, 8, 8, true, e->loc);
+	struct ir *guard = ir_new(c, IR_GUARD);
+	guard->a = ir_binary(c, IB_LT, ir_const(c, k, false), len, false);
+	guard->b = ir_add(c, data, k * t->elem->size);
+	return (struct rval){.kind = RV_MEM, .type = t->elem, .addr = guard};
+}
+
+static struct rval resolve_call(struct rctx *c, const struct expr *e)
+{
+	struct rval arg = resolve(c, e->a);
+	struct gtype *t;
+	struct gtype *int_t = gtypes_builtin(c->t->types, "int");
+
+	if (c->failed)
+		return arg;
+	if (e->op == FN_SYM) {
+		if (!is_integer(arg.type)) {
+			rerror(c, e->a->loc, "sym() takes a code address (uintptr or pointer), not %s",
+			       type_name(arg.type));
+			return arg;
+		}
+		struct rval r = rv_scalar(scalar_of(c, &arg, e->a->loc), gtypes_builtin(c->t->types, "uintptr"));
+		r.is_sym = true;
+		return r;
+	}
+	arg = deref(c, arg, e->a->loc);
+	t = arg.type;
+	if (t && t->kind == GK_ARRAY)
+		return rv_scalar(ir_const(c, t->len, true), int_t);
+	if (t && (t->kind == GK_STRING || t->kind == GK_SLICE)) {
+		if (strcmp(e->name, "cap") == 0 && t->kind == GK_STRING) {
+			rerror(c, e->loc, "cap() of a string is not defined");
+			return arg;
+		}
+		uint32_t off = strcmp(e->name, "cap") == 0 ? 16 : 8;
+		return rv_scalar(load_part(c, &arg, off, 8, true, e->loc), int_t);
+	}
+	if (t && (t->kind == GK_MAP || t->kind == GK_CHAN) && strcmp(e->name, "len") == 0) {
+		/* hmap.count and hchan.qcount are the first word; a nil map or
+		 * channel has length 0, which a faulting read would hide as null. */
+		struct ir *p = scalar_of(c, &arg, e->loc);
+		struct ir *sel = ir_new(c, IR_SELECT);
+		sel->a = ir_binary(c, IB_NE, p, ir_const(c, 0, false), false);
+		sel->b = ir_load(c, p, 0, 8, true);
+		sel->is_signed = true;
+		return rv_scalar(sel, int_t);
+	}
+	rerror(c, e->a->loc, "%s() of %s value (type %s) is not defined", e->name,
+	       t ? gkind_name(t->kind) : "integer", type_name(t));
+	return arg;
+}
+
+/* ---- operators ------------------------------------------------------------ */
+
+static int unary_op(const struct expr *e)
+{
+	return e->op == OP_NEG ? '-' : e->op == OP_NOT ? '!' : '^';
+}
+
+static int binary_op(const struct expr *e)
+{
+	switch (e->op) {
+	case OP_MUL: return IB_MUL;
+	case OP_DIV: return IB_DIV;
+	case OP_MOD: return IB_MOD;
+	case OP_SHL: return IB_SHL;
+	case OP_SHR: return IB_SHR;
+	case OP_AND: return IB_AND;
+	case OP_ADD: return IB_ADD;
+	case OP_SUB: return IB_SUB;
+	case OP_OR: return IB_OR;
+	case OP_XOR: return IB_XOR;
+	case OP_EQ: return IB_EQ;
+	case OP_NE: return IB_NE;
+	case OP_LT: return IB_LT;
+	case OP_LE: return IB_LE;
+	case OP_GT: return IB_GT;
+	case OP_GE: return IB_GE;
+	case OP_LAND: return IB_LAND;
+	default: return IB_LOR;
+	}
+}
+
+static bool is_string_place(const struct rval *r)
+{
+	return r->kind != RV_STRLIT && r->type && r->type->kind == GK_STRING;
+}
+
+static struct rval resolve_streq(struct rctx *c, const struct expr *e, struct rval s,
+				 const struct expr *lit, bool negate)
+{
+	struct ir *n = ir_new(c, IR_STREQ);
+
+	n->a = load_part(c, &s, 0, 8, false, e->loc);
+	n->b = load_part(c, &s, 8, 8, true, e->loc);
+	n->sval = lit->sval;
+	n->slen = (uint32_t)lit->slen;
+	n->sub = negate;
+	if (lit->slen > 256)
+		rerror(c, lit->loc, "string literal too long for a comparison (%zu bytes, at most 256)",
+		       lit->slen);
+	return rv_scalar(n, gtypes_builtin(c->t->types, "bool"));
+}
+
+static struct rval resolve_binary(struct rctx *c, const struct expr *e, int op)
+{
+	struct rval a = resolve(c, e->a), b = resolve(c, e->b);
+	struct ir *x, *y;
+	bool sign, cmp = op >= IB_EQ;
+
+	if (c->failed)
+		return a;
+	if (op == IB_EQ || op == IB_NE) {
+		if (is_string_place(&a) && b.kind == RV_STRLIT)
+			return resolve_streq(c, e, a, b.lit, op == IB_NE);
+		if (is_string_place(&b) && a.kind == RV_STRLIT)
+			return resolve_streq(c, e, b, a.lit, op == IB_NE);
+	}
+	if (is_string_place(&a) || is_string_place(&b)) {
+		rerror(c, e->loc, "strings can only be compared with == or != against a string literal");
+		return a;
+	}
+	if ((a.type && a.type->kind == GK_FLOAT) || (b.type && b.type->kind == GK_FLOAT)) {
+		rerror(c, e->loc, "arithmetic on floating-point values is not supported in BPF");
+		return a;
+	}
+	x = scalar_of(c, &a, e->a->loc);
+	y = scalar_of(c, &b, e->b->loc);
+	if (c->failed)
+		return a;
+	sign = (a.type ? is_signed(a.type) : true) && (b.type ? is_signed(b.type) : true);
+	if ((a.type && !b.type) || (!a.type && b.type))
+		sign = is_signed(a.type ? a.type : b.type);
+	if ((op == IB_DIV || op == IB_MOD) && y->op == IR_CONST && y->imm == 0) {
+		rerror(c, e->b->loc, "division by zero");
+		return a;
+	}
+	if ((op == IB_SHL || op == IB_SHR) && y->op == IR_CONST && y->imm >= 64) {
+		rerror(c, e->b->loc, "shift count %" PRIu64 " is not below 64", y->imm);
+		return a;
+	}
+	struct ir *n = ir_binary(c, op, x, y, sign);
+	if (cmp)
+		return rv_scalar(n, gtypes_builtin(c->t->types, "bool"));
+	if (x->op == IR_CONST && y->op == IR_CONST && !a.type && !b.type)
+		n->is_signed = true;
+	return rv_scalar(n, a.type && b.type ? a.type : (a.type ? a.type : b.type));
+}
+
+static struct rval resolve_unary(struct rctx *c, const struct expr *e, int op)
+{
+	struct rval a = resolve(c, e->a);
+	struct ir *x, *n;
+
+	if (c->failed)
+		return a;
+	x = scalar_of(c, &a, e->a->loc);
+	if (op == '-' && x->op == IR_CONST) /* a negative literal stays a constant */
+		return rv_scalar(ir_const(c, (uint64_t)-(int64_t)x->imm, true), a.type);
+	n = ir_new(c, IR_UNARY);
+	n->sub = op;
+	n->a = x;
+	n->is_signed = op == '!' ? false : (a.type ? is_signed(a.type) : true);
+	return rv_scalar(n, op == '!' ? gtypes_builtin(c->t->types, "bool") : a.type);
+}
+
+static struct rval resolve(struct rctx *c, const struct expr *e)
+{
+	struct rval r;
+
+	if (c->failed)
+		return rv_scalar(ir_const(c, 0, false), NULL);
+	switch (e->kind) {
+	case EX_INT:
+		return rv_scalar(ir_const(c, e->ival, true), NULL);
+	case EX_STR:
+		return (struct rval){.kind = RV_STRLIT, .lit = e};
+	case EX_VAR:
+		return resolve_dollar(c, e);
+	case EX_IDENT:
+		if (resolve_var_chain(c, e, &r))
+			return r;
+		return resolve_ident(c, e);
+	case EX_FIELD:
+		if (resolve_var_chain(c, e, &r))
+			return r;
+		r = resolve(c, e->a);
+		if (c->failed)
+			return r;
+		return select_field(c, r, e->name, e->tok);
+	case EX_INDEX:
+		return resolve_index(c, e);
+	case EX_CALL:
+		return resolve_call(c, e);
+	case EX_UNARY:
+		return resolve_unary(c, e, unary_op(e));
+	case EX_BINARY:
+		return resolve_binary(c, e, binary_op(e));
+	}
+	rerror(c, e->loc, "internal: unknown expression kind %d", (int)e->kind);
+	return rv_scalar(ir_const(c, 0, false), NULL);
+}
+
+/* ---- columns ---------------------------------------------------------------- */
+
+static void fmt_access(struct plan_col *pc)
+{
+	struct strbuf sb = {0};
+
+	ir_format(pc->val, &sb);
+	if (pc->len) {
+		sb_puts(&sb, ", len ");
+		ir_format(pc->len, &sb);
+	}
+	pc->access = sb_steal(&sb);
+}
+
+/* Labels from a package [N]string array, read from the binary's data. */
+static bool labels_from_var(struct rctx *c, const char *name, struct srcloc loc, struct plan_col *pc)
+{
+	const struct gvar *v = lookup_var(c, name);
+	struct gtype *t = v ? v->type : NULL;
+
+	if (!v) {
+		rerror(c, loc, "no package variable '%s' for labels", name);
+		return false;
+	}
+	if (!t || t->kind != GK_ARRAY || !t->elem || t->elem->kind != GK_STRING) {
+		rerror(c, loc, "labels variable '%s' is %s, not an array of strings", name, type_name(t));
+		return false;
+	}
+	pc->labels = xcalloc(t->len, sizeof(*pc->labels));
+	for (uint64_t i = 0; i < t->len && i < 4096; i++) {
+		uint64_t hdr[2];
+		char *text;
+		if (gobin_read(c->t->bin, v->addr + i * 16, hdr, sizeof(hdr)) < 0 || hdr[1] > 4096) {
+			rerror(c, loc, "cannot read %s[%" PRIu64 "] from the binary", name, i);
+			return false;
+		}
+		text = xcalloc(1, hdr[1] + 1);
+		if (hdr[1] && gobin_read(c->t->bin, hdr[0], text, hdr[1]) < 0) {
+			free(text);
+			rerror(c, loc, "cannot read the text of %s[%" PRIu64 "] from the binary", name, i);
+			return false;
+		}
+		pc->labels[pc->nlabels++] = (struct gp_label){(int64_t)i, text};
+	}
+	return true;
+}
+
+static void resolve_column(struct rctx *c, const struct spec_column *sc, uint32_t max_string,
+			   struct plan_col *pc)
+{
+	struct rval r = resolve(c, sc->ast);
+	struct gtype *t = r.type;
+
+	pc->name = sc->name;
+	if (c->failed)
+		return;
+	pc->type_name = type_name(t);
+	if (r.kind == RV_STRLIT) {
+		rerror(c, sc->expr_loc, "a column cannot be a string literal");
+		return;
+	}
+	if (r.is_sym) {
+		pc->fmt = GP_COL_SYM;
+		pc->size = 8;
+		pc->val = r.val;
+		pc->type_name = "func name";
+	} else if (t && t->kind == GK_STRING) {
+		pc->fmt = GP_COL_STRING;
+		pc->max_string = sc->max_string ? sc->max_string : max_string;
+		pc->size = 8 + pc->max_string;
+		pc->val = load_part(c, &r, 0, 8, false, sc->expr_loc);
+		pc->len = load_part(c, &r, 8, 8, true, sc->expr_loc);
+	} else if (t && (t->kind == GK_STRUCT || t->kind == GK_IFACE)) {
+		char *fields = list_fields(t);
+		rerror(c, sc->expr_loc, "%s is a %s; choose a field (fields: %s)", type_name(t),
+		       gkind_name(t->kind), fields);
+		free(fields);
+		return;
+	} else if (t && (t->kind == GK_SLICE || t->kind == GK_ARRAY)) {
+		rerror(c, sc->expr_loc, "%s is a%s %s; use len(), %sor an index [i]", type_name(t),
+		       t->kind == GK_ARRAY ? "n" : "", gkind_name(t->kind),
+		       t->kind == GK_SLICE ? "cap(), " : "");
+		return;
+	} else if (t && t->kind == GK_COMPLEX) {
+		rerror(c, sc->expr_loc, "complex values are not supported (%s)", type_name(t));
+		return;
+	} else if (t && t->kind == GK_FLOAT) {
+		pc->fmt = GP_COL_FLOAT;
+		pc->size = (uint32_t)t->size;
+		pc->val = scalar_of(c, &r, sc->expr_loc);
+	} else {
+		pc->val = scalar_of(c, &r, sc->expr_loc);
+		pc->size = 8;
+		if (!t)
+			pc->fmt = GP_COL_INT;
+		else if (t->kind == GK_BOOL)
+			pc->fmt = GP_COL_BOOL;
+		else if (gtype_is_pointer_shaped(t))
+			pc->fmt = GP_COL_PTR;
+		else
+			pc->fmt = is_signed(t) ? GP_COL_INT : GP_COL_UINT;
+	}
+	if (c->failed)
+		return;
+	if (sc->labels_var || sc->nlabels) {
+		if (pc->fmt != GP_COL_INT && pc->fmt != GP_COL_UINT && pc->fmt != GP_COL_BOOL) {
+			rerror(c, sc->expr_loc, "labels need an integer value, not %s", type_name(t));
+			return;
+		}
+		pc->fmt = GP_COL_LABEL;
+		if (sc->labels_var) {
+			if (!labels_from_var(c, sc->labels_var, sc->labels_loc, pc))
+				return;
+		} else {
+			pc->labels = xcalloc(sc->nlabels, sizeof(*pc->labels));
+			for (uint32_t i = 0; i < sc->nlabels; i++)
+				pc->labels[pc->nlabels++] =
+					(struct gp_label){sc->labels[i].value, xstrdup(sc->labels[i].text)};
+		}
+	}
+}
+
+/* ---- return probes: what the entry program must save ------------------------ */
+
+static bool same_read(const struct ir *a, const struct ir *b)
+{
+	if (a->op != b->op || a->size != b->size || a->is_signed != b->is_signed)
+		return false;
+	if (a->op == IR_REG)
+		return a->reg == b->reg;
+	return a->op == IR_LOAD && a->off == b->off && a->a->op == IR_SP && b->a->op == IR_SP;
+}
+
+/* Replace every argument read in a return probe by a word the entry
+ * program saves: by the time of RET the argument registers are reused. */
+static void save_entry_reads(struct rctx *c, struct ir *n)
+{
+	struct plan_probe *pp = c->pp;
+	uint32_t slot;
+
+	if (!n || n->op == IR_SAVED)
+		return;
+	if (!n->entry_only) {
+		save_entry_reads(c, n->a);
+		save_entry_reads(c, n->b);
+		return;
+	}
+	for (slot = 0; slot < pp->nsaved; slot++)
+		if (same_read(pp->saved[slot], n))
+			break;
+	if (slot == pp->nsaved) {
+		if (pp->nsaved == MAX_SAVED) {
+			rerror(c, pp->loc, "probe '%s' reads more than %d argument words at return",
+			       pp->table, MAX_SAVED);
+			return;
+		}
+		struct ir *copy = ir_new(c, n->op);
+		*copy = *n;
+		pp->saved = xrealloc(pp->saved, (pp->nsaved + 1) * sizeof(*pp->saved));
+		pp->saved[pp->nsaved++] = copy;
+	}
+	n->op = IR_SAVED;
+	n->slot = slot;
+	n->a = n->b = NULL;
+}
+
+/* ---- probes --------------------------------------------------------------------- */
+
+static void add_notice(struct plan *p, char *msg)
+{
+	VEC_PUSH(p->notices, p->nnotices, p->capnotices, msg);
+}
+
+static const struct gfunc *lookup_func(struct rctx *c, const struct spec_probe *sp, bool *skipped)
+{
+	const struct gfunc *f = c->t->dw ? godwarf_func(c->t->dw, sp->function) : NULL;
+	const char *const *names;
+	size_t n;
+
+	*skipped = false;
+	if (f)
+		return f;
+	if (!c->t->dw) {
+		rerror(c, sp->function_loc,
+		       "%s has no DWARF (stripped?): cannot resolve %s without debug info",
+		       c->t->path, sp->function);
+		return NULL;
+	}
+	if (sp->optional) {
+		add_notice(c->plan, xasprintf("probe '%s' skipped: %s not in %s (optional)", sp->table,
+					      sp->function, c->t->path));
+		*skipped = true;
+		return NULL;
+	}
+	n = godwarf_func_names(c->t->dw, &names);
+	const char *near = closest_name(sp->function, (const char **)names, n);
+	if (gobin_find_func(c->t->bin, sp->function))
+		rerror(c, sp->function_loc, "function %s has no debug info in %s", sp->function, c->t->path);
+	else if (near)
+		rerror(c, sp->function_loc, "no function %s in %s (did you mean %s?)", sp->function,
+		       c->t->path, near);
+	else
+		rerror(c, sp->function_loc, "no function %s in %s", sp->function, c->t->path);
+	return NULL;
+}
+
+static const char *sym_of(void *ctx, uint64_t addr)
+{
+	const struct gobin_func *f = gobin_func_containing(ctx, addr);
+	return f ? f->name : NULL;
+}
+
+int target_entry_probe(const struct target *t, const struct gfunc *f, uint64_t *probe, char **why)
+{
+	size_t n = (size_t)(f->end - f->entry);
+	const uint8_t *code = gobin_code(t->bin, f->entry, n);
+
+	*why = NULL;
+	if (!code) {
+		*why = xasprintf("cannot read the code of %s", f->name);
+		return -EFAULT;
+	}
+	return disasm_entry_probe(code, n, f->entry, sym_of, t->bin, probe, why);
+}
+
+static bool place_probe(struct rctx *c, const struct spec_probe *sp, struct plan_probe *pp)
+{
+	const struct gfunc *f = c->fn;
+	size_t n = (size_t)(f->end - f->entry);
+	uint64_t *rets = NULL;
+	size_t nrets = 0;
+	char *why = NULL;
+
+	pp->entry = f->entry;
+	if (target_entry_probe(c->t, f, &pp->probe_addr, &why) < 0) {
+		rerror(c, sp->function_loc, "cannot place a probe in %s: %s", f->name, why ? why : "?");
+		free(why);
+		return false;
+	}
+	pp->probe_why = why;
+	if (!pp->at_return)
+		return true;
+	if (disasm_rets(gobin_code(c->t->bin, f->entry, n), n, f->entry, &rets, &nrets, &why) < 0 ||
+	    nrets == 0) {
+		free(rets);
+		rerror(c, sp->function_loc, "%s has no RET instruction%s%s", f->name,
+		       why ? ": " : " (it never returns): use 'at: entry'", why ? why : "");
+		free(why);
+		return false;
+	}
+	pp->rets = rets;
+	pp->nrets = (uint32_t)nrets;
+	return true;
+}
+
+static bool version_matches(struct rctx *c, const struct spec_probe *sp)
+{
+	struct go_version v;
+
+	if (!sp->go)
+		return true;
+	if (go_version_parse(gobin_go_version(c->t->bin), &v) < 0)
+		return true;
+	return go_constraint_match(sp->go, &v);
+}
+
+static void resolve_probe(struct rctx *c, const struct spec *s, const struct spec_probe *sp)
+{
+	struct plan *p = c->plan;
+	struct plan_probe *pp;
+	bool skipped;
+
+	if (!version_matches(c, sp)) {
+		struct strbuf sb = {0};
+		go_constraint_print(sp->go, &sb);
+		add_notice(p, xasprintf("probe '%s' skipped: %s does not match go: \"%s\"", sp->table,
+					gobin_go_version(c->t->bin), sb.buf ? sb.buf : ""));
+		sb_free(&sb);
+		return;
+	}
+	c->fn = lookup_func(c, sp, &skipped);
+	if (!c->fn)
+		return;
+	if (p->nprobes == p->capprobes) {
+		p->capprobes = p->capprobes ? p->capprobes * 2 : 8;
+		p->probes = xrealloc(p->probes, p->capprobes * sizeof(*p->probes));
+	}
+	pp = &p->probes[p->nprobes];
+	memset(pp, 0, sizeof(*pp));
+	pp->table = sp->table;
+	pp->func = c->fn->name;
+	pp->id = p->nprobes;
+	pp->at_return = sp->at == AT_RETURN;
+	pp->loc = sp->table_loc;
+	c->pp = pp;
+	c->at_return = pp->at_return;
+	c->locs = xcalloc(c->fn->nparams + 1, sizeof(*c->locs));
+	if (goabi_assign(c->fn, c->t->regabi, c->locs) < 0) {
+		rerror(c, sp->function_loc, "%s: parameter types unknown", c->fn->name);
+		goto out;
+	}
+	if (!place_probe(c, sp, pp))
+		goto out;
+	pp->cols = xcalloc(sp->ncols + 1, sizeof(*pp->cols));
+	for (uint32_t i = 0; i < sp->ncols && !c->failed; i++) {
+		resolve_column(c, &sp->cols[i], sp->max_string ? sp->max_string : s->max_string,
+			       &pp->cols[i]);
+		pp->ncols = i + 1;
+	}
+	if (sp->where_ast && !c->failed) {
+		struct rval w = resolve(c, sp->where_ast);
+		if (!c->failed && w.kind == RV_STRLIT)
+			rerror(c, sp->where_loc, "'where' must be a condition, not a string");
+		else if (!c->failed && w.type && w.type->kind != GK_BOOL && !is_integer(w.type))
+			rerror(c, sp->where_loc, "'where' must be a condition, not %s", type_name(w.type));
+		else if (!c->failed)
+			pp->where = scalar_of(c, &w, sp->where_loc);
+	}
+	if (!c->failed && pp->at_return) {
+		for (uint32_t i = 0; i < pp->ncols; i++) {
+			save_entry_reads(c, pp->cols[i].val);
+			save_entry_reads(c, pp->cols[i].len);
+		}
+		save_entry_reads(c, pp->where);
+		pp->needs_entry = pp->uses_latency || pp->nsaved > 0;
+	}
+	for (uint32_t i = 0; i < pp->ncols; i++)
+		if (pp->cols[i].val && !pp->cols[i].access)
+			fmt_access(&pp->cols[i]);
+	p->nprobes++;
+out:
+	free(c->locs);
+	c->locs = NULL;
+}
+
+struct plan *resolve_specs(struct target *t, struct spec *const *specs, size_t nspecs,
+			   struct diags *d)
+{
+	struct plan *p = xcalloc(1, sizeof(*p));
+	struct rctx c = {.t = t, .plan = p, .d = d};
+	const struct gtype *g;
+	uint64_t off;
+
+	p->go_version = gobin_go_version(t->bin);
+	p->regabi = t->regabi;
+	if (t->dw && (g = godwarf_type(t->dw, "runtime.g")) && gtype_field(g, "goid", false, &off)) {
+		p->goid_off = off;
+		if (gtype_field(g, "stack", false, &off))
+			p->stack_hi_off = off + 8;
+	}
+	for (size_t i = 0; i < nspecs; i++) {
+		for (uint32_t k = 0; k < specs[i]->nprobes; k++) {
+			c.failed = false;
+			resolve_probe(&c, specs[i], &specs[i]->probes[k]);
+		}
+	}
+	if (d->nerrors) {
+		plan_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void plan_free(struct plan *p)
+{
+	if (!p)
+		return;
+	for (uint32_t i = 0; i < p->nprobes; i++) {
+		struct plan_probe *pp = &p->probes[i];
+		for (uint32_t k = 0; k < pp->ncols; k++) {
+			for (uint32_t l = 0; l < pp->cols[k].nlabels; l++)
+				free((char *)pp->cols[k].labels[l].text);
+			free(pp->cols[k].labels);
+			free(pp->cols[k].access);
+		}
+		free(pp->cols);
+		free(pp->rets);
+		free(pp->saved);
+		free(pp->probe_why);
+	}
+	free(p->probes);
+	for (uint32_t i = 0; i < p->nnotices; i++)
+		free(p->notices[i]);
+	free(p->notices);
+	for (uint32_t i = 0; i < p->nirs; i++)
+		free(p->irs[i]);
+	free(p->irs);
+	free(p);
+}
+
+static const char *colfmt_name(enum gp_colfmt f)
+{
+	static const char *const names[] = {
+		[GP_COL_INT] = "int", [GP_COL_UINT] = "uint", [GP_COL_BOOL] = "bool",
+		[GP_COL_FLOAT] = "float", [GP_COL_STRING] = "string", [GP_COL_PTR] = "pointer",
+		[GP_COL_SYM] = "symbol", [GP_COL_LABEL] = "label",
+	};
+	return names[f];
+}
+
+void plan_print(const struct plan *p, const struct target *t, FILE *out)
+{
+	fprintf(out, "target %s: %s, %s ABI, %s\n", t->path, p->go_version,
+		p->regabi ? "register" : "stack", t->dw ? "DWARF" : "no DWARF");
+	for (uint32_t i = 0; i < p->nprobes; i++) {
+		const struct plan_probe *pp = &p->probes[i];
+		fprintf(out, "probe %s: %s at %s\n", pp->table, pp->func, pp->at_return ? "return" : "entry");
+		if (!pp->at_return || pp->needs_entry)
+			fprintf(out, "  %s 0x%" PRIx64 " (%s+0x%" PRIx64 ", %s)\n",
+				pp->at_return ? "entry" : "probe", pp->probe_addr, pp->func,
+				pp->probe_addr - pp->entry, pp->probe_why ? pp->probe_why : "");
+		for (uint32_t r = 0; r < pp->nrets; r++)
+			fprintf(out, "  ret   0x%" PRIx64 " (%s+0x%" PRIx64 ")\n", pp->rets[r], pp->func,
+				pp->rets[r] - pp->entry);
+		for (uint32_t s = 0; s < pp->nsaved; s++) {
+			struct strbuf sb = {0};
+			ir_format(pp->saved[s], &sb);
+			fprintf(out, "  entry[%u] = %s\n", s, sb.buf);
+			sb_free(&sb);
+		}
+		if (pp->where) {
+			struct strbuf sb = {0};
+			ir_format(pp->where, &sb);
+			fprintf(out, "  where %s\n", sb.buf);
+			sb_free(&sb);
+		}
+		for (uint32_t k = 0; k < pp->ncols; k++) {
+			const struct plan_col *pc = &pp->cols[k];
+			fprintf(out, "  column %-16s %-8s %-20s %s\n", pc->name, colfmt_name(pc->fmt),
+				pc->type_name ? pc->type_name : "", pc->access ? pc->access : "");
+		}
+	}
+	for (uint32_t i = 0; i < p->nnotices; i++)
+		fprintf(out, "notice: %s\n", p->notices[i]);
+}
