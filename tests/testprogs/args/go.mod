@@ -1,0 +1,3 @@
+module gprobe.test/args
+
+go 1.15

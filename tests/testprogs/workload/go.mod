@@ -1,0 +1,3 @@
+module gprobe.test/workload
+
+go 1.15
