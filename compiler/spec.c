@@ -606,7 +606,7 @@ static struct expr *parse_expr_node(struct ctx *c, const struct ynode *y, struct
 {
 	bool exact;
 	size_t at = content_start(c, y, &exact), rawlen = y->end > at ? y->end - at : 0;
-	size_t l1, l2;
+	size_t l1 = 0, l2 = 0;
 	const char *raw = c->s->file.text + at, *m1, *m2;
 	struct srcloc start = loc_at_off(c, at, 0);
 	struct diags d1 = {0}, d2 = {0};
