@@ -144,6 +144,40 @@ static void test_model_details(void)
 	diags_free(&d);
 }
 
+static void test_features(void)
+{
+	struct diags d = {0};
+	struct spec *s = spec_load("tests/specs-good/features.yaml", &d);
+	char *x;
+
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	CHECK_STR(s->description, "Exercises every key and every expression form.\n");
+	CHECK_INT(s->nprobes, 3);
+	CHECK_STR(s->probes[0].function, "net/http.(*conn).serve");
+	CHECK_INT(s->probes[0].go->ngroups, 2);
+	CHECK_STR(x = expr_str(s->probes[1].where_ast), "(($latency > 1000) && (npages >= 16))");
+	free(x);
+	/* Double-quoted YAML without escapes still has exact locations. */
+	CHECK_LOC(s->probes[1].where_ast->b->a->tok, 19, 32, 6);
+	CHECK_STR(s->probes[1].cols[3].labels[1].text, "8 bytes");
+	struct spec_probe *p = &s->probes[2];
+	/* A literal block scalar: the second line's '&' is found where it is. */
+	CHECK_STR(x = expr_str(p->where_ast), "((gp.waitreason != 0) && ((gp.atomicstatus & 255) == 4))");
+	free(x);
+	CHECK_LOC(p->where_ast->b->a->tok, 29, 26, 1);
+	CHECK_STR(p->cols[2].name, "name");
+	CHECK_INT(spec_column_max_string(s, p, &p->cols[2]), 32);
+	CHECK_INT(spec_column_max_string(s, p, &p->cols[3]), 128);
+	CHECK_STR(x = expr_str(p->cols[5].ast), "((len(gp.label) + cap(gp.stk)) - (-1))");
+	free(x);
+	CHECK_STR(x = expr_str(p->cols[7].ast), "((($pid + $tid) + $cpu) + $goid)");
+	free(x);
+	spec_free(s);
+	diags_free(&d);
+}
+
 static void test_limits(void)
 {
 	struct diags d = {0};
@@ -278,6 +312,7 @@ int main(void)
 	}
 	test_design_example();
 	test_model_details();
+	test_features();
 	test_limits();
 	test_bad_corpus();
 	test_good_corpus();
