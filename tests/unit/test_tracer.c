@@ -395,6 +395,14 @@ static void test_pid(struct gp_program *prog)
 	int st;
 
 	pid_t target = later(0, NULL, cmd);
+	char *exe = xasprintf("/proc/%d/exe", (int)target), link[4096];
+	for (int i = 0; i < 500; i++) { /* until the fork has exec'd the Go program */
+		ssize_t n = readlink(exe, link, sizeof(link) - 1);
+		if (n > 0 && (link[n] = '\0', strcmp(link, gobin) == 0))
+			break;
+		usleep(10 * 1000);
+	}
+	free(exe);
 	pid_t go_helper = later(1500, go, NULL);
 	o.pid = target;
 	CHECK_INT(gp_run(prog, &o), 0);
