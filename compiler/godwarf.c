@@ -752,17 +752,39 @@ static void order_params(struct dwfunc *df)
 		df->f.nargs++;
 }
 
+/* Parameters of `fn` to add: all of them, or with `own_only` those that are
+ * not a reference to an abstract origin's. */
+static uint32_t walk_params(struct godwarf *dw, struct dwfunc *df, Dwarf_Die *fn,
+			    Dwarf_Die *concrete, bool abstract, bool own_only, uint32_t max)
+{
+	Dwarf_Die c;
+	uint32_t n = 0;
+
+	if (dwarf_child(fn, &c) != 0)
+		return 0;
+	do {
+		if (!is_param(&c) || (own_only && dwarf_hasattr(&c, DW_AT_abstract_origin)))
+			continue;
+		if (df && df->f.nparams < max)
+			add_param(dw, df, &c, concrete, abstract);
+		n++;
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return n;
+}
+
+/* A concrete instance of an inlinable function takes its arguments from the
+ * abstract origin (in declaration order) but lists its results itself. */
 static struct dwfunc *build_func(struct godwarf *dw, struct entry *e)
 {
-	Dwarf_Die die, origin, *src = &die, c;
+	Dwarf_Die die, origin;
 	Dwarf_Attribute a;
 	Dwarf_Addr lo = 0, hi = 0;
-	uint32_t n = 0;
+	bool has_origin;
+	uint32_t n;
 
 	if (!dwarf_offdie(dw->dbg, e->off, &die))
 		return NULL;
-	if (dwarf_attr(&die, DW_AT_abstract_origin, &a) && dwarf_formref_die(&a, &origin))
-		src = &origin;
+	has_origin = dwarf_attr(&die, DW_AT_abstract_origin, &a) && dwarf_formref_die(&a, &origin);
 	struct dwfunc *df = xcalloc(1, sizeof(*df));
 	df->f.name = gtypes_intern(dw->ts, e->name);
 	if (dwarf_lowpc(&die, &lo) == 0 && dwarf_highpc(&die, &hi) == 0) {
@@ -770,19 +792,14 @@ static struct dwfunc *build_func(struct godwarf *dw, struct entry *e)
 		df->f.end = hi;
 	}
 	df->f.has_params = true;
-	if (dwarf_child(src, &c) == 0) {
-		do
-			n += is_param(&c);
-		while (dwarf_siblingof(&c, &c) == 0);
-	}
+	n = walk_params(dw, NULL, &die, &die, false, has_origin, 0);
+	if (has_origin)
+		n += walk_params(dw, NULL, &origin, &die, true, false, 0);
 	df->f.params = xcalloc(n ? n : 1, sizeof(*df->f.params));
 	df->param_die = xcalloc(n ? n : 1, sizeof(*df->param_die));
-	if (n && dwarf_child(src, &c) == 0) {
-		do {
-			if (is_param(&c) && df->f.nparams < n)
-				add_param(dw, df, &c, &die, src != &die);
-		} while (dwarf_siblingof(&c, &c) == 0);
-	}
+	if (has_origin)
+		walk_params(dw, df, &origin, &die, true, false, n);
+	walk_params(dw, df, &die, &die, false, has_origin, n);
 	order_params(df);
 	return df;
 }

@@ -60,6 +60,16 @@ static const char go_main[] =
 	"\treturn a + len(b) + len(c) + int(t.B), nil\n"
 	"}\n"
 	"\n"
+	"// Small enough to inline at the direct call, and kept out of line by\n"
+	"// the method value: DWARF then has an abstract origin for it.\n"
+	"type Adder int\n"
+	"\n"
+	"func (a Adder) Add(x int) (sum int, ok bool) {\n"
+	"\treturn int(a) + x, x != 0\n"
+	"}\n"
+	"\n"
+	"var adderFn = Adder.Add\n"
+	"\n"
 	"func getg() uintptr\n"
 	"\n"
 	"func goid() uint64 {\n"
@@ -117,6 +127,9 @@ static const char go_main[] =
 	"\t}\n"
 	"\tr, err := work(1, \"ab\", nil, Inner{})\n"
 	"\tr2, _ := Global.M(r, \"x\")\n"
+	"\tr3, _ := Adder(r2).Add(len(os.Args))\n"
+	"\tr4, _ := adderFn(Adder(r3), 1)\n"
+	"\tfmt.Printf(\"sum %d\\n\", r4)\n"
 	"\tif err != nil || r2 == 0 || len(os.Args) > 5 {\n\t\tos.Exit(1)\n\t}\n"
 	"}\n";
 
@@ -399,6 +412,18 @@ static void check_main_funcs(struct godwarf *dw, const struct facts *nm)
 	check_param(m, 3, "", "int", true); /* "~r0" */
 	check_param(m, 4, "", "error", true);
 	CHECK(godwarf_func(dw, "main.nosuchfunc") == NULL);
+
+	const struct gfunc *a = godwarf_func(dw, "main.Adder.Add");
+	CHECK(a != NULL);
+	if (!a)
+		return;
+	CHECK_INT(a->entry, fact(nm, "main.Adder.Add"));
+	CHECK_INT(a->nparams, 4);
+	CHECK_INT(a->nargs, 2);
+	check_param(a, 0, "a", "main.Adder", false);
+	check_param(a, 1, "x", "int", false);
+	check_param(a, 2, "sum", "int", true);
+	check_param(a, 3, "ok", "bool", true);
 }
 
 /* The DWARF spelling of a type as written in the runtime's source. */
@@ -490,6 +515,12 @@ static void check_locations(struct godwarf *dw, int v)
 		CHECK_INT(godwarf_param_loc(dw, m, 1, m->entry, &p, &n), 0);
 		CHECK(n == 1 && piece_is(&p[0], DWLOC_REG, 3, 0));
 		free(p);
+		/* Through the abstract origin to the concrete DIE's location. */
+		const struct gfunc *a = godwarf_func(dw, "main.Adder.Add");
+		CHECK(a && godwarf_param_loc(dw, a, 1, a->entry, &p, &n) == 0);
+		CHECK(a && n == 1 && piece_is(&p[0], DWLOC_REG, 3, 0));
+		if (a)
+			free(p);
 	} else {
 		CHECK_INT(godwarf_param_loc(dw, w, 0, w->entry, &p, &n), 0);
 		CHECK(n == 1 && piece_is(&p[0], DWLOC_CFA, 0, 0));
