@@ -1,0 +1,83 @@
+# Makefile — a thin wrapper over CMake for the common entry points.
+#
+#   make            configure and build into build/ (gprobe, unit tests, test programs)
+#   make deps       install Debian packages and fetch the Go toolchains (root)
+#   make check      deps + build + test programs + every test, then the unit
+#                   tests again under ASan/UBSan in build-asan/ (what CI runs)
+#   make demo       deps + build + examples/gcdemo, then trace it with specs/gc.yaml
+#   make testprogs  build the Go test programs with every cached Go version
+#   make test       run the tests of an existing build
+#   make asan       build build-asan/ and run its unit tests
+#   make clean      remove build/ and build-asan/
+#
+# Variables: JOBS (parallel compile jobs, default: cores), BUILD_TYPE,
+# CTEST_FLAGS (extra ctest arguments, e.g. CTEST_FLAGS='-R unit/').
+
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+BUILD_TYPE ?= RelWithDebInfo
+BUILD      := build
+ASAN_BUILD := build-asan
+CTEST_FLAGS ?=
+DEMO_ARGS  ?=
+GO_CACHE   ?= /var/cache/gprobe/go
+
+.PHONY: all build deps configure check test testprogs asan demo gcdemo clean
+
+all: build
+
+deps:
+	scripts/install-deps.sh
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+
+configure: $(BUILD)/CMakeCache.txt
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+testprogs: configure
+	cmake --build $(BUILD) --target testprogs
+
+test:
+	ctest --test-dir $(BUILD) --output-on-failure $(CTEST_FLAGS)
+
+# The sanitizer build runs only the unit tests: the script tests load BPF
+# and trace Go programs, which adds time but no sanitizer coverage of note.
+asan:
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DGPROBE_SANITIZE=ON
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		ctest --test-dir $(ASAN_BUILD) --output-on-failure -R '^unit/' $(CTEST_FLAGS)
+
+check:
+	@echo "==== check: dependencies ===="
+	$(MAKE) deps
+	@echo "==== check: build ($(BUILD)/) ===="
+	$(MAKE) build
+	@echo "==== check: Go test programs ===="
+	$(MAKE) testprogs
+	@echo "==== check: tests ===="
+	$(MAKE) test
+	@echo "==== check: ASan/UBSan unit tests ($(ASAN_BUILD)/) ===="
+	$(MAKE) asan
+
+# examples/gcdemo, built with the newest cached Go toolchain.
+gcdemo: configure
+	@set -e; \
+	v=$$(bpf-gen/fetch-go.sh --list | awk '$$2 != "missing" {v = $$1} END {sub(/^go/, "", v); print v}'); \
+	[ -n "$$v" ] || { echo "no Go toolchain cached: run 'make deps'" >&2; exit 1; }; \
+	root=$(GO_CACHE)/go$$v/usr/lib/go-$$v; \
+	mkdir -p $(BUILD)/examples; \
+	echo "building examples/gcdemo with go$$v"; \
+	cd examples/gcdemo && env GOROOT=$$root GOTOOLCHAIN=local GOFLAGS=-mod=mod GO111MODULE=on \
+		GOENV=off GOCACHE=$${TMPDIR:-/tmp}/gocache-$$v CGO_ENABLED=0 PATH=$$root/bin:$$PATH \
+		go build -o ../../$(BUILD)/examples/gcdemo .
+
+demo: deps
+	$(MAKE) build
+	$(MAKE) gcdemo
+	./$(BUILD)/gprobe run specs/gc.yaml -- ./$(BUILD)/examples/gcdemo $(DEMO_ARGS)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,3 @@
+module gprobe.example/gcdemo
+
+go 1.15
