@@ -281,8 +281,6 @@ static __always_inline void gp_null(struct gp_record *rec, __u32 col)
 
 /* ---- entry/return pairing ------------------------------------------------- */
 
-/* Remember an entry of goroutine `goid` at probe `probe`: stamps the time
- * and stores val (its words are the caller's saved arguments). */
 /* How deep SP is below the top of the goroutine's stack. It is the same
  * at a function's entry and at its RETs, differs for every frame of a
  * recursion, and survives stack growth: copystack keeps hi - sp when it
@@ -296,6 +294,9 @@ static __always_inline __u64 gp_frame_depth(struct pt_regs *ctx)
 	return hi - ctx->sp;
 }
 
+/* Remember an entry of goroutine `goid` at probe `probe`, frame `depth`:
+ * stamps the time and stores val (its words are the caller's saved
+ * arguments, its faults which of them could not be read). */
 static __always_inline int gp_entry_save(__u32 probe, __u64 goid, __u64 depth,
 					 struct gp_entry_val *val)
 {

@@ -11,6 +11,7 @@
  */
 #include "bpfcc.h"
 #include "check.h"
+#include "disasm.h"
 #include "gprobe_record.h"
 
 #include <bpf/btf.h>
@@ -23,6 +24,7 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <stdarg.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Record layouts, shared verbatim by the BPF source (stringified) and the
@@ -184,21 +186,22 @@ static const char bpf_src[] =
 
 /* ---- facts from the Go binary, read independently of gprobe ---- */
 
-/* File offset of a function's first instruction (what uprobes take). */
-static long func_file_off(const char *path, const char *name)
+/* A function's address, size and file offset, from the ELF symbol table. */
+static int func_sym(const char *path, const char *name, GElf_Addr *addr, GElf_Xword *size,
+		    long *off)
 {
 	int fd = open(path, O_RDONLY);
 	Elf *e;
 	Elf_Scn *scn = NULL;
-	GElf_Addr addr = 0;
-	long off = -1;
 	size_t nph;
 
+	*addr = 0;
+	*off = -1;
 	if (fd < 0)
 		return -1;
 	elf_version(EV_CURRENT);
 	e = elf_begin(fd, ELF_C_READ, NULL);
-	while (e && !addr && (scn = elf_nextscn(e, scn))) {
+	while (e && !*addr && (scn = elf_nextscn(e, scn))) {
 		GElf_Shdr sh;
 		Elf_Data *d;
 
@@ -213,24 +216,53 @@ static long func_file_off(const char *path, const char *name)
 				continue;
 			sn = elf_strptr(e, sh.sh_link, s.st_name);
 			if (sn && strcmp(sn, name) == 0 && GELF_ST_TYPE(s.st_info) == STT_FUNC) {
-				addr = s.st_value;
+				*addr = s.st_value;
+				*size = s.st_size;
 				break;
 			}
 		}
 	}
-	if (e && addr && elf_getphdrnum(e, &nph) == 0) {
+	if (e && *addr && elf_getphdrnum(e, &nph) == 0) {
 		for (size_t i = 0; i < nph; i++) {
 			GElf_Phdr ph;
 
 			if (gelf_getphdr(e, (int)i, &ph) && ph.p_type == PT_LOAD &&
-			    addr >= ph.p_vaddr && addr < ph.p_vaddr + ph.p_filesz)
-				off = (long)(addr - ph.p_vaddr + ph.p_offset);
+			    *addr >= ph.p_vaddr && *addr < ph.p_vaddr + ph.p_filesz)
+				*off = (long)(*addr - ph.p_vaddr + ph.p_offset);
 		}
 	}
 	if (e)
 		elf_end(e);
 	close(fd);
-	return off;
+	return *off > 0 ? 0 : -1;
+}
+
+/* File offset of the entry probe: after the stack-check prologue (what
+ * gprobe uses, compiler/disasm.h), so that a stack growth, which restarts
+ * the function, does not fire the probe twice. */
+static long entry_probe_off(const char *path, const char *name)
+{
+	GElf_Addr addr;
+	GElf_Xword size = 0;
+	long off;
+	uint64_t probe = 0;
+	uint8_t *code;
+	char *why = NULL;
+	int fd, err = -1;
+
+	if (func_sym(path, name, &addr, &size, &off) || !size || size > (1 << 20))
+		return -1;
+	code = malloc(size);
+	fd = open(path, O_RDONLY);
+	if (fd >= 0 && pread(fd, code, size, off) == (ssize_t)size)
+		err = disasm_entry_probe(code, size, addr, NULL, NULL, &probe, &why);
+	if (err)
+		fprintf(stderr, "%s: %s: no entry probe: %s\n", path, name, why ? why : "read");
+	if (fd >= 0)
+		close(fd);
+	free(code);
+	free(why);
+	return err ? -1 : off + (long)(probe - addr);
 }
 
 /* Offset of goid in runtime.g, from the binary's DWARF. */
@@ -466,7 +498,7 @@ static int trace_run(const void *objbuf, size_t objlen, struct gorun *g, struct 
 	if (err)
 		goto out;
 	for (int i = 0; i < 4; i++) {
-		long off = func_file_off(g->path, funcs[i]);
+		long off = entry_probe_off(g->path, funcs[i]);
 
 		CHECK(off > 0);
 		links[i] = bpf_program__attach_uprobe(
@@ -518,11 +550,11 @@ out:
 
 /* ---- comparing ---- */
 
-/* One call of main.Recurse(n): n+1 frames, from n down to 0. An entry
- * probe on the first instruction fires twice when the prologue grows the
- * stack (morestack restarts the function): both hits must agree on the
- * depth although SP changed, and the depth must grow by one frame size per
- * level however often the stack moved — which the Go program reports. */
+/* One call of main.Recurse(n): n+1 frames, from n down to 0, one row each
+ * (the probe is after the stack check, so a growth does not re-fire it;
+ * should it, both hits must agree on the depth). The depth must grow by one
+ * frame size per level however often the stack moved — which the Go
+ * program reports, and which shows here as SP jumping between frames. */
 static void check_recursion(struct gorun *g, struct collected *c, int *irec, const char *line,
 			    long long goid)
 {
@@ -670,6 +702,42 @@ static void check_version(struct gorun *g, struct collected *c, const __u64 *sta
 		g->ver, imany, istr, unpaired, nempty, igor);
 }
 
+/* Uprobes attach to an inode, for every process that maps it: trace a
+ * private copy so that nobody else running the same test binary (other
+ * tests, in parallel) adds rows or counts. */
+static int private_copy(const char *src, char *dir, size_t dirsz, char *dst, size_t dstsz)
+{
+	char *data = NULL;
+	size_t len = 0, cap = 0, k;
+	char buf[65536];
+	FILE *in = fopen(src, "rb"), *out;
+	int err = -1;
+
+	snprintf(dir, dirsz, "/tmp/gprobe-test-templates-XXXXXX");
+	if (!in || !mkdtemp(dir))
+		goto out;
+	while ((k = fread(buf, 1, sizeof(buf), in)) > 0) {
+		if (len + k > cap) {
+			cap = (len + k) * 2;
+			data = realloc(data, cap);
+		}
+		memcpy(data + len, buf, k);
+		len += k;
+	}
+	snprintf(dst, dstsz, "%s/args", dir);
+	out = fopen(dst, "wb");
+	if (!out)
+		goto out;
+	err = fwrite(data, 1, len, out) == len ? 0 : -1;
+	if (fclose(out) || chmod(dst, 0755))
+		err = -1;
+out:
+	if (in)
+		fclose(in);
+	free(data);
+	return err;
+}
+
 static bool bpf_permitted(void)
 {
 	int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "gp_probe", 4, 4, 1, NULL);
@@ -718,11 +786,14 @@ int main(void)
 		__u64 stats[GP_STAT_MAX] = {0};
 		int err;
 
-		snprintf(g.path, sizeof(g.path), "%s/%s/args", tp, ents[i]->d_name);
-		if (strncmp(g.ver, "go1.", 4) || access(g.path, X_OK)) {
+		char orig[4096], dir[64];
+
+		snprintf(orig, sizeof(orig), "%s/%s/args", tp, ents[i]->d_name);
+		if (strncmp(g.ver, "go1.", 4) || access(orig, X_OK)) {
 			free(c);
 			continue;
 		}
+		CHECK_INT(private_copy(orig, dir, sizeof(dir), g.path, sizeof(g.path)), 0);
 		g.goid_off = goid_offset(g.path);
 		CHECK(g.goid_off > 0);
 		err = trace_run(obj, objlen, &g, c, stats);
@@ -735,6 +806,8 @@ int main(void)
 		}
 		free(g.out);
 		free(c);
+		unlink(g.path);
+		rmdir(dir);
 	}
 	for (int i = 0; i < n; i++)
 		free(ents[i]);
