@@ -191,24 +191,37 @@ static void offmap_put(struct offmap *m, Dwarf_Off off, struct gtype *t)
 /* ---- opening ---------------------------------------------------------- */
 
 /* libdw's "no DWARF" error code is private; look for the section instead,
- * in both the plain and the old GNU-compressed spelling. */
-static bool has_debug_info(Elf *elf)
+ * in both the plain and the old GNU-compressed spelling. 1 found, 0 not,
+ * -1 unreadable section headers (a truncated or corrupt file). */
+static int has_debug_info(Elf *elf)
 {
-	size_t shstrndx;
+	size_t shstrndx, shnum, seen = 1; /* section 0 is never iterated */
+	size_t fsize = 0;
+	bool found = false;
 	Elf_Scn *scn = NULL;
 	GElf_Shdr sh;
 
-	if (elf_getshdrstrndx(elf, &shstrndx) != 0)
-		return false;
+	if (elf_getshdrstrndx(elf, &shstrndx) != 0 || elf_getshdrnum(elf, &shnum) != 0 ||
+	    !elf_rawfile(elf, &fsize))
+		return -1;
 	while ((scn = elf_nextscn(elf, scn))) {
 		const char *name;
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS)
+		if (!gelf_getshdr(scn, &sh))
+			return -1;
+		seen++;
+		if (sh.sh_type == SHT_NOBITS)
 			continue;
+		if (sh.sh_offset > fsize || sh.sh_size > fsize - sh.sh_offset)
+			return -1;
 		name = elf_strptr(elf, shstrndx, sh.sh_name);
-		if (name && (strcmp(name, ".debug_info") == 0 || strcmp(name, ".zdebug_info") == 0))
-			return true;
+		if (!name)
+			return -1;
+		found |= strcmp(name, ".debug_info") == 0 || strcmp(name, ".zdebug_info") == 0;
 	}
-	return false;
+	/* libelf drops section headers that lie past the end of the file. */
+	if (seen < shnum)
+		return -1;
+	return found;
 }
 
 int godwarf_open_elf(Elf *elf, struct gtypes *ts, struct godwarf **out, char **err)
@@ -220,9 +233,13 @@ int godwarf_open_elf(Elf *elf, struct gtypes *ts, struct godwarf **out, char **e
 		*err = xstrdup("not an ELF file");
 		return -ENOEXEC;
 	}
-	if (!has_debug_info(elf)) {
+	switch (has_debug_info(elf)) {
+	case 0:
 		*err = xstrdup("no DWARF debug info (the binary was stripped)");
 		return -ENODATA;
+	case -1:
+		*err = xstrdup("truncated or corrupt ELF file (a section lies past its end)");
+		return -ENOEXEC;
 	}
 	dbg = dwarf_begin_elf(elf, DWARF_C_READ, NULL);
 	if (!dbg) {
@@ -458,6 +475,7 @@ static struct gtype *struct_type(struct godwarf *dw, Dwarf_Die *die, int depth)
 	attr_udata(die, DW_AT_go_kind, &kind);
 	if (kind == GOKIND_STRING && name && strcmp(name, "string") == 0) {
 		struct gtype *s = gtypes_builtin(dw->ts, "string");
+		gtype_align(s);
 		offmap_put(&dw->built, dwarf_dieoffset(die), s);
 		return s;
 	}
@@ -501,6 +519,7 @@ static struct gtype *base_type(struct godwarf *dw, Dwarf_Die *die)
 
 	attr_udata(die, DW_AT_byte_size, &size);
 	if (b && b->size == size) {
+		gtype_align(b);
 		offmap_put(&dw->built, dwarf_dieoffset(die), b);
 		return b;
 	}

@@ -556,6 +556,35 @@ static void check_names(struct godwarf *dw)
 	CHECK_STR(closest_name("runtime.gcStrat", names, n), "runtime.gcStart");
 }
 
+/* Build everything the index holds: no type left invalid, unaligned or an
+ * interface without its two words; every parameter typed; every variable
+ * with an address. */
+static void check_everything(struct godwarf *dw)
+{
+	const char *const *names;
+	size_t n = godwarf_type_names(dw, &names), bad = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct gtype *t = godwarf_type(dw, names[i]);
+		if (!t || t->kind == GK_INVALID || !t->align ||
+		    (t->kind == GK_IFACE && t->nfields != 2)) {
+			if (bad++ < 5)
+				fprintf(stderr, "type %s: badly built\n", names[i]);
+		}
+	}
+	n = godwarf_func_names(dw, &names);
+	for (size_t i = 0; i < n; i++) {
+		const struct gfunc *f = godwarf_func(dw, names[i]);
+		for (uint32_t k = 0; f && k < f->nparams; k++)
+			bad += !f->params[k].type;
+		bad += !f || f->entry >= f->end || f->nargs > f->nparams;
+	}
+	n = godwarf_var_names(dw, &names);
+	for (size_t i = 0; i < n; i++)
+		bad += !godwarf_var(dw, names[i]);
+	CHECK_INT(bad, 0);
+}
+
 static void check_runtime(struct godwarf *dw, const char *goroot)
 {
 	check_runtime_func(dw, goroot, "proc.go", "execute");
@@ -604,6 +633,7 @@ static void test_version(int v, const char *dir)
 		check_locations(dw, v);
 		check_names(dw);
 		check_runtime(dw, goroot);
+		check_everything(dw);
 		/* The arena knows what the reader built. */
 		CHECK(gtypes_find(ts, "main.T") == godwarf_type(dw, "main.T"));
 		fprintf(stderr, "go1.%d: %s\n", v, check_failed == before ? "ok" : "FAILED");
@@ -660,6 +690,15 @@ static void test_bad_input(const char *dir)
 		CHECK_INT(godwarf_open(fd, ts, &dw, &err), -ENODATA);
 		CHECK_STR(err, "no DWARF debug info (the binary was stripped)");
 		CHECK(dw == NULL);
+		free(err);
+		close(fd);
+		/* Half a binary: its sections run past the end. */
+		struct stat st;
+		CHECK(stat(bin, &st) == 0 && truncate(bin, st.st_size / 2) == 0);
+		err = NULL;
+		fd = open(bin, O_RDONLY);
+		CHECK_INT(godwarf_open(fd, ts, &dw, &err), -ENOEXEC);
+		CHECK_STR(err, "truncated or corrupt ELF file (a section lies past its end)");
 		free(err);
 		close(fd);
 	}
