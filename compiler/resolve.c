@@ -475,6 +475,38 @@ static bool resolve_var_chain(struct rctx *c, const struct expr *e, struct rval 
 
 static struct rval resolve(struct rctx *c, const struct expr *e);
 
+/* `main.nothing.x` where `main` is no parameter: report the package
+ * variable that was meant rather than a missing parameter `main`. */
+static bool unknown_package_name(struct rctx *c, const struct expr *e)
+{
+	const struct expr *root = e;
+	const char *const *names;
+	char *name;
+	size_t n;
+
+	const struct expr *pkgvar = e; /* the two-part prefix: pkg.Var */
+
+	while (root->kind == EX_FIELD) {
+		if (root->a->kind != EX_FIELD)
+			pkgvar = root;
+		root = root->a;
+	}
+	if (root->kind != EX_IDENT || find_param(c->fn, root->name) >= 0)
+		return false;
+	name = dotted_name(pkgvar);
+	if (!name)
+		return false;
+	n = c->t->dw ? godwarf_var_names(c->t->dw, &names) : 0;
+	const char *near = closest_name(name, (const char **)names, n);
+	if (near)
+		rerror(c, pkgvar->loc, "no parameter '%s' and no package variable '%s' (did you mean '%s'?)",
+		       root->name, name, near);
+	else
+		rerror(c, pkgvar->loc, "no parameter '%s' and no package variable '%s'", root->name, name);
+	free(name);
+	return true;
+}
+
 static struct rval resolve_ident(struct rctx *c, const struct expr *e)
 {
 	int i = find_param(c->fn, e->name);
@@ -785,6 +817,8 @@ static struct rval resolve(struct rctx *c, const struct expr *e)
 	case EX_FIELD:
 		if (resolve_var_chain(c, e, &r))
 			return r;
+		if (!c->failed && unknown_package_name(c, e))
+			return rv_scalar(ir_const(c, 0, false), NULL);
 		r = resolve(c, e->a);
 		if (c->failed)
 			return r;
@@ -876,8 +910,8 @@ static void resolve_column(struct rctx *c, const struct spec_column *sc, uint32_
 		pc->len = load_part(c, &r, 8, 8, true, sc->expr_loc);
 	} else if (t && (t->kind == GK_STRUCT || t->kind == GK_IFACE)) {
 		char *fields = list_fields(t);
-		rerror(c, sc->expr_loc, "%s is a %s; choose a field (fields: %s)", type_name(t),
-		       gkind_name(t->kind), fields);
+		rerror(c, sc->expr_loc, "%s is a%s %s; choose a field (fields: %s)", type_name(t),
+		       t->kind == GK_IFACE ? "n" : "", gkind_name(t->kind), fields);
 		free(fields);
 		return;
 	} else if (t && (t->kind == GK_SLICE || t->kind == GK_ARRAY)) {
