@@ -51,6 +51,7 @@ struct gtype {
 	struct gtype *key;
 	uint64_t len;     /* GK_ARRAY */
 	bool empty_iface; /* GK_IFACE: interface{} / any (eface) vs iface */
+	bool opaque;      /* layout unknown: the offsets DB kept only name and size */
 	struct gfield *fields;
 	uint32_t nfields;
 };
