@@ -16,7 +16,6 @@
 #include "disasm.h"
 #include "expr.h"
 #include "gobin.h"
-#include "godwarf.h"
 #include "goversion.h"
 #include "util.h"
 
@@ -46,50 +45,6 @@ struct rctx {
 	bool at_return;
 	bool failed;
 };
-
-/* ---- target ---------------------------------------------------------- */
-
-struct target *target_open(const char *path, struct diags *d)
-{
-	struct target *t = xcalloc(1, sizeof(*t));
-	char *err = NULL;
-	int rc;
-
-	t->path = xstrdup(path);
-	t->types = gtypes_new();
-	rc = gobin_open(path, &t->bin, &err);
-	if (rc < 0) {
-		diag_error(d, (struct srcloc){0}, "%s", err ? err : strerror(-rc));
-		free(err);
-		target_close(t);
-		return NULL;
-	}
-	t->go_minor = gobin_go_minor(t->bin);
-	t->regabi = goabi_is_regabi(t->go_minor);
-	if (gobin_has_dwarf(t->bin)) {
-		rc = godwarf_open(gobin_fd(t->bin), t->types, &t->dw, &err);
-		if (rc < 0) {
-			diag_error(d, (struct srcloc){0}, "%s: %s", path, err ? err : strerror(-rc));
-			free(err);
-			target_close(t);
-			return NULL;
-		}
-	}
-	return t;
-}
-
-void target_close(struct target *t)
-{
-	if (!t)
-		return;
-	if (t->dw)
-		godwarf_close(t->dw);
-	if (t->bin)
-		gobin_close(t->bin);
-	gtypes_free(t->types);
-	free(t->path);
-	free(t);
-}
 
 /* ---- IR construction --------------------------------------------------- */
 
@@ -370,12 +325,31 @@ static struct rval deref(struct rctx *c, struct rval r, struct srcloc loc)
 	return r;
 }
 
+/* bpf-gen keeps the layouts a pack used, embedded structs included
+ * (fields may be promoted from them). */
+static void note_struct(struct rctx *c, struct gtype *t)
+{
+	target_note_fields(c->t, t);
+	for (uint32_t i = 0; i < t->nfields; i++)
+		if (t->fields[i].embedded && t->fields[i].type && t->fields[i].type->kind == GK_STRUCT)
+			note_struct(c, t->fields[i].type);
+}
+
 static struct rval select_field(struct rctx *c, struct rval r, const char *name, struct srcloc loc)
 {
 	const struct gfield *f;
 	uint64_t off = 0;
 
 	r = deref(c, r, loc);
+	if (r.type && r.type->opaque) {
+		char src[128];
+		rerror(c, loc, "the layout of %s is not in the %s: it keeps only the structs the "
+			       "packs and bpf-gen/functions.txt use (a binary with DWARF has them all)",
+		       type_name(r.type), target_facts_source(c->t, src, sizeof(src)));
+		return r;
+	}
+	if (r.type && r.type->kind == GK_STRUCT)
+		note_struct(c, r.type);
 	if (!r.type || (r.type->kind != GK_STRUCT && r.type->kind != GK_STRING &&
 			r.type->kind != GK_SLICE && r.type->kind != GK_IFACE)) {
 		rerror(c, loc, "cannot select field '%s' of %s value (type %s)", name,
@@ -432,9 +406,17 @@ static char *dotted_name(const struct expr *e)
 	return NULL;
 }
 
-static const struct gvar *lookup_var(struct rctx *c, const char *name)
+/* A package variable, or NULL; an existing variable whose facts or
+ * address are missing is reported as an error at loc. */
+static const struct gvar *lookup_var(struct rctx *c, const char *name, struct srcloc loc)
 {
-	return c->t->dw ? godwarf_var(c->t->dw, name) : NULL;
+	char *why = NULL;
+	const struct gvar *v = target_var(c->t, name, &why);
+
+	if (!v && why)
+		rerror(c, loc, "%s", why);
+	free(why);
+	return v;
 }
 
 static struct rval var_place(struct rctx *c, const struct gvar *v, struct srcloc loc)
@@ -466,7 +448,7 @@ static bool resolve_var_chain(struct rctx *c, const struct expr *e, struct rval 
 	name = dotted_name(e);
 	if (!name)
 		return false;
-	v = strchr(name, '.') ? lookup_var(c, name) : NULL;
+	v = strchr(name, '.') ? lookup_var(c, name, e->loc) : NULL;
 	if (v)
 		*out = var_place(c, v, e->loc);
 	free(name);
@@ -496,7 +478,7 @@ static bool unknown_package_name(struct rctx *c, const struct expr *e)
 	name = dotted_name(pkgvar);
 	if (!name)
 		return false;
-	n = c->t->dw ? godwarf_var_names(c->t->dw, &names) : 0;
+	n = target_var_names(c->t, &names);
 	const char *near = closest_name(name, (const char **)names, n);
 	if (near)
 		rerror(c, pkgvar->loc, "no parameter '%s' and no package variable '%s' (did you mean '%s'?)",
@@ -853,34 +835,15 @@ static void fmt_access(struct plan_col *pc)
 /* Labels from a package [N]string array, read from the binary's data. */
 static bool labels_from_var(struct rctx *c, const char *name, struct srcloc loc, struct plan_col *pc)
 {
-	const struct gvar *v = lookup_var(c, name);
-	struct gtype *t = v ? v->type : NULL;
+	char *why = NULL;
+	int rc = target_labels(c->t, name, &pc->labels, &pc->nlabels, &why);
 
-	if (!v) {
+	if (rc == -ENOENT)
 		rerror(c, loc, "no package variable '%s' for labels", name);
-		return false;
-	}
-	if (!t || t->kind != GK_ARRAY || !t->elem || t->elem->kind != GK_STRING) {
-		rerror(c, loc, "labels variable '%s' is %s, not an array of strings", name, type_name(t));
-		return false;
-	}
-	pc->labels = xcalloc(t->len, sizeof(*pc->labels));
-	for (uint64_t i = 0; i < t->len && i < 4096; i++) {
-		uint64_t hdr[2];
-		char *text;
-		if (gobin_read(c->t->bin, v->addr + i * 16, hdr, sizeof(hdr)) < 0 || hdr[1] > 4096) {
-			rerror(c, loc, "cannot read %s[%" PRIu64 "] from the binary", name, i);
-			return false;
-		}
-		text = xcalloc(1, hdr[1] + 1);
-		if (hdr[1] && gobin_read(c->t->bin, hdr[0], text, hdr[1]) < 0) {
-			free(text);
-			rerror(c, loc, "cannot read the text of %s[%" PRIu64 "] from the binary", name, i);
-			return false;
-		}
-		pc->labels[pc->nlabels++] = (struct gp_label){(int64_t)i, text};
-	}
-	return true;
+	else if (rc < 0)
+		rerror(c, loc, "%s", why ? why : strerror(-rc));
+	free(why);
+	return rc == 0;
 }
 
 static void resolve_column(struct rctx *c, const struct spec_column *sc, uint32_t max_string,
@@ -1009,56 +972,34 @@ static void add_notice(struct plan *p, char *msg)
 	VEC_PUSH(p->notices, p->nnotices, p->capnotices, msg);
 }
 
-static const struct gfunc *lookup_func(struct rctx *c, const struct spec_probe *sp, bool *skipped)
+static const struct gfunc *lookup_func(struct rctx *c, const struct spec_probe *sp)
 {
-	const struct gfunc *f = c->t->dw ? godwarf_func(c->t->dw, sp->function) : NULL;
+	char *why = NULL;
+	const struct gfunc *f = target_func(c->t, sp->function, &why);
 	const char *const *names;
+	const char *near;
 	size_t n;
 
-	*skipped = false;
 	if (f)
 		return f;
-	if (!c->t->dw) {
-		rerror(c, sp->function_loc,
-		       "%s has no DWARF (stripped?): cannot resolve %s without debug info",
-		       c->t->path, sp->function);
+	if (why) {
+		rerror(c, sp->function_loc, "%s", why);
+		free(why);
 		return NULL;
 	}
 	if (sp->optional) {
 		add_notice(c->plan, xasprintf("probe '%s' skipped: %s not in %s (optional)", sp->table,
 					      sp->function, c->t->path));
-		*skipped = true;
 		return NULL;
 	}
-	n = godwarf_func_names(c->t->dw, &names);
-	const char *near = closest_name(sp->function, (const char **)names, n);
-	if (gobin_find_func(c->t->bin, sp->function))
-		rerror(c, sp->function_loc, "function %s has no debug info in %s", sp->function, c->t->path);
-	else if (near)
+	n = target_func_names(c->t, &names);
+	near = closest_name(sp->function, (const char **)names, n);
+	if (near)
 		rerror(c, sp->function_loc, "no function %s in %s (did you mean %s?)", sp->function,
 		       c->t->path, near);
 	else
 		rerror(c, sp->function_loc, "no function %s in %s", sp->function, c->t->path);
 	return NULL;
-}
-
-static const char *sym_of(void *ctx, uint64_t addr)
-{
-	const struct gobin_func *f = gobin_func_containing(ctx, addr);
-	return f ? f->name : NULL;
-}
-
-int target_entry_probe(const struct target *t, const struct gfunc *f, uint64_t *probe, char **why)
-{
-	size_t n = (size_t)(f->end - f->entry);
-	const uint8_t *code = gobin_code(t->bin, f->entry, n);
-
-	*why = NULL;
-	if (!code) {
-		*why = xasprintf("cannot read the code of %s", f->name);
-		return -EFAULT;
-	}
-	return disasm_entry_probe(code, n, f->entry, sym_of, t->bin, probe, why);
 }
 
 static bool place_probe(struct rctx *c, const struct spec_probe *sp, struct plan_probe *pp)
@@ -1106,8 +1047,6 @@ static void resolve_probe(struct rctx *c, const struct spec *s, const struct spe
 {
 	struct plan *p = c->plan;
 	struct plan_probe *pp;
-	bool skipped;
-
 	if (!version_matches(c, sp)) {
 		struct strbuf sb = {0};
 		go_constraint_print(sp->go, &sb);
@@ -1116,7 +1055,7 @@ static void resolve_probe(struct rctx *c, const struct spec *s, const struct spe
 		sb_free(&sb);
 		return;
 	}
-	c->fn = lookup_func(c, sp, &skipped);
+	c->fn = lookup_func(c, sp);
 	if (!c->fn)
 		return;
 	if (p->nprobes == p->capprobes) {
@@ -1181,7 +1120,8 @@ struct plan *resolve_specs(struct target *t, struct spec *const *specs, size_t n
 
 	p->go_version = gobin_go_version(t->bin);
 	p->regabi = t->regabi;
-	if (t->dw && (g = godwarf_type(t->dw, "runtime.g")) && gtype_field(g, "goid", false, &off)) {
+	if ((g = target_type(t, "runtime.g")) && gtype_field(g, "goid", false, &off)) {
+		target_note_fields(t, (struct gtype *)g);
 		p->goid_off = off;
 		if (gtype_field(g, "stack", false, &off))
 			p->stack_hi_off = off + 8;
@@ -1238,8 +1178,10 @@ static const char *colfmt_name(enum gp_colfmt f)
 
 void plan_print(const struct plan *p, const struct target *t, FILE *out)
 {
-	fprintf(out, "target %s: %s, %s ABI, %s\n", t->path, p->go_version,
-		p->regabi ? "register" : "stack", t->dw ? "DWARF" : "no DWARF");
+	char src[128];
+
+	fprintf(out, "target %s: %s, %s ABI, facts from %s\n", t->path, p->go_version,
+		p->regabi ? "register" : "stack", target_facts_source(t, src, sizeof(src)));
 	for (uint32_t i = 0; i < p->nprobes; i++) {
 		const struct plan_probe *pp = &p->probes[i];
 		fprintf(out, "probe %s: %s at %s\n", pp->table, pp->func, pp->at_return ? "return" : "entry");

@@ -1,0 +1,744 @@
+/* gobin.c — opening a Go ELF executable: layout checks, build info, pclntab, symbols. */
+#include "gobin.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pclntab.h"
+#include "util.h"
+
+struct seg {
+	uint64_t vaddr, memsz, offset, filesz;
+	bool exec;
+};
+
+struct sym {
+	const char *name;
+	uint64_t addr, size;
+};
+
+struct gobin {
+	char *path;
+	int fd;
+	const uint8_t *map;
+	size_t size;
+	Elf *elf;
+	bool pie, has_dwarf;
+	char *version;
+	int minor;
+	char *module;
+	char *main_path;
+	struct seg *segs;
+	size_t nsegs;
+	struct pcln_table pcln;
+	struct gobin_func *funcs;
+	size_t nfuncs;
+	uint32_t *hash; /* function index + 1, 0 = empty slot */
+	size_t hcap;    /* power of two */
+	struct sym *syms; /* sorted by name */
+	size_t nsyms;
+	bool has_symtab;
+};
+
+/* A section's file contents, bounds-checked at open. */
+struct sect {
+	const char *name;
+	uint64_t addr, offset, size;
+	uint32_t type;
+	Elf_Scn *scn;
+};
+
+static int fail(struct gobin *b, char **err, int code, const char *fmt, const char *detail)
+{
+	*err = xasprintf(fmt, b->path, detail ? detail : "");
+	return code;
+}
+
+/* --- ELF layout ---------------------------------------------------------- */
+
+static int check_ident(struct gobin *b, char **err)
+{
+	const uint8_t *id = b->map;
+
+	if (b->size < EI_NIDENT || memcmp(id, ELFMAG, SELFMAG) != 0)
+		return fail(b, err, -ENOEXEC, "%s: not an ELF file%s",
+			    b->size ? NULL : " (empty file)");
+	if (id[EI_CLASS] == ELFCLASS32)
+		return fail(b, err, -ENOEXEC, "%s: 32-bit ELF is not supported%s", NULL);
+	if (id[EI_CLASS] != ELFCLASS64)
+		return fail(b, err, -EINVAL, "%s: truncated or corrupted ELF (%s)",
+			    "bad ELF class");
+	if (id[EI_DATA] != ELFDATA2LSB)
+		return fail(b, err, -ENOEXEC, "%s: not an x86-64 binary%s", " (big-endian)");
+	if (b->size < sizeof(Elf64_Ehdr))
+		return fail(b, err, -EINVAL, "%s: truncated or corrupted ELF (%s)",
+			    "file shorter than the ELF header");
+	return 0;
+}
+
+static int elf_fail(struct gobin *b, char **err)
+{
+	return fail(b, err, -EINVAL, "%s: truncated or corrupted ELF (%s)", elf_errmsg(-1));
+}
+
+static int read_segments(struct gobin *b, char **err)
+{
+	size_t n, i;
+	GElf_Phdr ph;
+
+	if (elf_getphdrnum(b->elf, &n))
+		return elf_fail(b, err);
+	for (i = 0; i < n; i++) {
+		struct seg s;
+
+		if (!gelf_getphdr(b->elf, (int)i, &ph))
+			return elf_fail(b, err);
+		if (ph.p_type != PT_LOAD)
+			continue;
+		if (ph.p_offset > b->size || ph.p_filesz > b->size - ph.p_offset ||
+		    ph.p_filesz > ph.p_memsz || ph.p_vaddr + ph.p_memsz < ph.p_vaddr)
+			return fail(b, err, -EINVAL, "%s: truncated or corrupted ELF (%s)",
+				    "a loadable segment lies outside the file");
+		s = (struct seg){ ph.p_vaddr, ph.p_memsz, ph.p_offset, ph.p_filesz,
+				  (ph.p_flags & PF_X) != 0 };
+		b->segs = xrealloc(b->segs, (b->nsegs + 1) * sizeof(*b->segs));
+		b->segs[b->nsegs++] = s;
+	}
+	if (!b->nsegs)
+		return fail(b, err, -ENOEXEC, "%s: not an executable%s", " (no loadable segments)");
+	return 0;
+}
+
+/* Find a section by name; checks that its bytes lie inside the file. */
+static int find_section(struct gobin *b, const char *name, struct sect *out, char **err)
+{
+	size_t shstrndx;
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+
+	if (elf_getshdrstrndx(b->elf, &shstrndx))
+		return elf_fail(b, err);
+	while ((scn = elf_nextscn(b->elf, scn))) {
+		const char *n;
+
+		if (!gelf_getshdr(scn, &sh))
+			return elf_fail(b, err);
+		n = elf_strptr(b->elf, shstrndx, sh.sh_name);
+		if (!n || strcmp(n, name) != 0)
+			continue;
+		if (sh.sh_type != SHT_NOBITS &&
+		    (sh.sh_offset > b->size || sh.sh_size > b->size - sh.sh_offset))
+			return fail(b, err, -EINVAL, "%s: truncated or corrupted ELF (%s)",
+				    "a section extends past the end of the file");
+		*out = (struct sect){ n, sh.sh_addr, sh.sh_offset, sh.sh_size, sh.sh_type, scn };
+		return 1;
+	}
+	if (elf_errno())
+		return elf_fail(b, err);
+	return 0;
+}
+
+/* A truncated copy keeps its section headers (Go writes them near the
+ * start), so every section's bytes must be checked against the file size. */
+static int check_sections(struct gobin *b, char **err)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+
+	while ((scn = elf_nextscn(b->elf, scn))) {
+		if (!gelf_getshdr(scn, &sh))
+			return elf_fail(b, err);
+		if (sh.sh_type != SHT_NOBITS &&
+		    (sh.sh_offset > b->size || sh.sh_size > b->size - sh.sh_offset))
+			return fail(b, err, -EINVAL, "%s: truncated or corrupted ELF (%s)",
+				    "a section extends past the end of the file");
+	}
+	return 0;
+}
+
+static int check_elf(struct gobin *b, char **err)
+{
+	GElf_Ehdr eh;
+	size_t nsec;
+	struct sect s;
+	int r;
+
+	b->elf = elf_begin(b->fd, ELF_C_READ_MMAP, NULL);
+	if (!b->elf || elf_kind(b->elf) != ELF_K_ELF || !gelf_getehdr(b->elf, &eh))
+		return elf_fail(b, err);
+	if (eh.e_machine != EM_X86_64)
+		return fail(b, err, -ENOEXEC, "%s: not an x86-64 binary%s", NULL);
+	if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN)
+		return fail(b, err, -ENOEXEC, "%s: not an executable%s", " (an object file?)");
+	b->pie = eh.e_type == ET_DYN;
+	if (elf_getshdrnum(b->elf, &nsec))
+		return elf_fail(b, err);
+	r = check_sections(b, err);
+	if (!r)
+		r = read_segments(b, err);
+	if (r)
+		return r;
+	r = find_section(b, ".debug_info", &s, err);
+	if (r == 0)
+		r = find_section(b, ".zdebug_info", &s, err);
+	if (r < 0)
+		return r;
+	b->has_dwarf = r > 0 && s.size > 0;
+	return 0;
+}
+
+/* --- Virtual addresses ------------------------------------------------------ */
+
+static const struct seg *seg_of(const struct gobin *b, uint64_t vaddr, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < b->nsegs; i++) {
+		const struct seg *s = &b->segs[i];
+
+		if (vaddr >= s->vaddr && vaddr - s->vaddr <= s->memsz &&
+		    n <= s->memsz - (vaddr - s->vaddr))
+			return s;
+	}
+	return NULL;
+}
+
+int gobin_read(const struct gobin *b, uint64_t vaddr, void *buf, size_t n)
+{
+	const struct seg *s = seg_of(b, vaddr, n);
+	uint64_t rel, avail;
+
+	if (!s)
+		return -EFAULT;
+	rel = vaddr - s->vaddr;
+	avail = rel < s->filesz ? s->filesz - rel : 0;
+	if (avail > n)
+		avail = n;
+	memcpy(buf, b->map + s->offset + rel, avail);
+	memset((uint8_t *)buf + avail, 0, n - avail);
+	return 0;
+}
+
+int gobin_vaddr_to_offset(const struct gobin *b, uint64_t vaddr, uint64_t *off)
+{
+	const struct seg *s = seg_of(b, vaddr, 1);
+
+	if (!s || vaddr - s->vaddr >= s->filesz)
+		return -EFAULT;
+	*off = s->offset + (vaddr - s->vaddr);
+	return 0;
+}
+
+const uint8_t *gobin_code(const struct gobin *b, uint64_t vaddr, size_t n)
+{
+	const struct seg *s = seg_of(b, vaddr, n);
+
+	if (!s || !s->exec || vaddr - s->vaddr > s->filesz ||
+	    n > s->filesz - (vaddr - s->vaddr))
+		return NULL;
+	return b->map + s->offset + (vaddr - s->vaddr);
+}
+
+/* --- Build info ------------------------------------------------------------- */
+
+#define BUILDINFO_MAGIC "\xff Go buildinf:"
+#define BUILDINFO_HDR 32
+
+static int uvarint(const uint8_t *p, size_t len, uint64_t *v, size_t *used)
+{
+	uint64_t x = 0;
+	size_t i;
+
+	for (i = 0; i < len && i < 10; i++) {
+		x |= (uint64_t)(p[i] & 0x7f) << (7 * i);
+		if (!(p[i] & 0x80)) {
+			*v = x;
+			*used = i + 1;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Go >= 1.18: two varint-prefixed strings right after the header. */
+static int buildinfo_inline(const uint8_t *p, size_t len, char **vers, char **mod,
+			    size_t *mod_len)
+{
+	uint64_t n;
+	size_t used, off = BUILDINFO_HDR;
+
+	if (uvarint(p + off, len - off, &n, &used) || n > len - off - used)
+		return -1;
+	*vers = xstrndup((const char *)p + off + used, n);
+	off += used + n;
+	if (uvarint(p + off, len - off, &n, &used) || n > len - off - used)
+		return -1;
+	*mod = xstrndup((const char *)p + off + used, n);
+	*mod_len = n;
+	return 0;
+}
+
+/* Go < 1.18: pointers to Go string headers {data, len} in the data segment. */
+static char *read_gostring(const struct gobin *b, uint64_t hdr_addr, size_t *plen)
+{
+	uint8_t hdr[16];
+	uint64_t data, len;
+	char *s;
+
+	if (gobin_read(b, hdr_addr, hdr, sizeof(hdr)))
+		return NULL;
+	memcpy(&data, hdr, 8);
+	memcpy(&len, hdr + 8, 8);
+	if (len > b->size)
+		return NULL;
+	s = xmalloc(len + 1);
+	if (gobin_read(b, data, s, len)) {
+		free(s);
+		return NULL;
+	}
+	s[len] = 0;
+	if (plen)
+		*plen = len;
+	return s;
+}
+
+static int buildinfo_ptr(const struct gobin *b, const uint8_t *p, char **vers, char **mod,
+			 size_t *mod_len)
+{
+	uint64_t va, ma;
+
+	if (p[14] != 8)
+		return -1;
+	memcpy(&va, p + 16, 8);
+	memcpy(&ma, p + 24, 8);
+	*vers = read_gostring(b, va, NULL);
+	*mod = read_gostring(b, ma, mod_len);
+	if (!*mod) {
+		*mod = xstrdup("");
+		*mod_len = 0;
+	}
+	return *vers ? 0 : -1;
+}
+
+/* Module info lines are framed by 16-byte binary sentinels (which may hold
+ * NULs); the "path" and "mod" lines name the main package and module. */
+static void parse_modinfo(struct gobin *b, const char *mod, size_t len)
+{
+	const char *p, *end;
+
+	b->module = xstrdup("");
+	b->main_path = xstrdup("");
+	if (len < 33 || mod[len - 17] != '\n')
+		return;
+	p = mod + 16;
+	end = mod + len - 16;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+		const char *le = nl ? nl : end;
+		const char *tab2;
+
+		if (le - p > 5 && !strncmp(p, "path\t", 5)) {
+			free(b->main_path);
+			b->main_path = xstrndup(p + 5, le - p - 5);
+		} else if (le - p > 4 && !strncmp(p, "mod\t", 4)) {
+			tab2 = memchr(p + 4, '\t', le - p - 4);
+			free(b->module);
+			b->module = xstrndup(p + 4, (tab2 ? tab2 : le) - p - 4);
+		}
+		p = le + 1;
+	}
+}
+
+static int parse_minor(const char *v)
+{
+	const char *p = strstr(v, "go1.");
+	char *e;
+	long m;
+
+	if (!p)
+		return -1;
+	m = strtol(p + 4, &e, 10);
+	if (e == p + 4 || m < 0 || m > 1000)
+		return -1;
+	return (int)m;
+}
+
+static int read_buildinfo(struct gobin *b, char **err)
+{
+	struct sect s;
+	const uint8_t *p;
+	char *vers = NULL, *mod = NULL;
+	size_t mod_len = 0;
+	uint64_t off;
+	int r = find_section(b, ".go.buildinfo", &s, err);
+
+	if (r < 0)
+		return r;
+	if (r == 0 || s.type == SHT_NOBITS)
+		return fail(b, err, -ENOEXEC, "%s: not a Go binary (no .go.buildinfo section)%s",
+			    NULL);
+	p = b->map + s.offset;
+	for (off = 0; off + BUILDINFO_HDR <= s.size; off += 16)
+		if (!memcmp(p + off, BUILDINFO_MAGIC, 14))
+			break;
+	if (off + BUILDINFO_HDR > s.size)
+		return fail(b, err, -ENOEXEC, "%s: not a Go binary (%s)",
+			    "no build info magic in .go.buildinfo");
+	p += off;
+	if (p[15] & 2)
+		r = buildinfo_inline(p, s.size - off, &vers, &mod, &mod_len);
+	else
+		r = buildinfo_ptr(b, p, &vers, &mod, &mod_len);
+	if (r || !vers || !*vers) {
+		free(vers);
+		free(mod);
+		return fail(b, err, -EINVAL, "%s: truncated or corrupted ELF (%s)",
+			    "unreadable Go build info");
+	}
+	b->version = vers;
+	b->minor = parse_minor(vers);
+	parse_modinfo(b, mod, mod_len);
+	free(mod);
+	return 0;
+}
+
+/* --- Symbols ---------------------------------------------------------------- */
+
+static int sym_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct sym *)a)->name, ((const struct sym *)b)->name);
+}
+
+static int read_symtab(struct gobin *b, char **err)
+{
+	struct sect s;
+	Elf_Data *d;
+	GElf_Shdr sh;
+	size_t i, n;
+	int r = find_section(b, ".symtab", &s, err);
+
+	if (r <= 0)
+		return r;
+	if (!gelf_getshdr(s.scn, &sh) || !(d = elf_getdata(s.scn, NULL)))
+		return elf_fail(b, err);
+	n = sh.sh_entsize ? sh.sh_size / sh.sh_entsize : 0;
+	b->syms = xcalloc(n, sizeof(*b->syms));
+	for (i = 0; i < n; i++) {
+		GElf_Sym sym;
+		const char *name;
+
+		if (!gelf_getsym(d, (int)i, &sym))
+			return elf_fail(b, err);
+		name = elf_strptr(b->elf, sh.sh_link, sym.st_name);
+		if (!name || !*name)
+			continue;
+		b->syms[b->nsyms++] = (struct sym){ name, sym.st_value, sym.st_size };
+	}
+	qsort(b->syms, b->nsyms, sizeof(*b->syms), sym_cmp);
+	b->has_symtab = true;
+	return 0;
+}
+
+int gobin_symbol(const struct gobin *b, const char *name, uint64_t *addr, uint64_t *size)
+{
+	struct sym key = { name, 0, 0 };
+	const struct sym *s;
+
+	if (!b->nsyms)
+		return -ENOENT;
+	s = bsearch(&key, b->syms, b->nsyms, sizeof(*s), sym_cmp);
+	if (!s)
+		return -ENOENT;
+	if (addr)
+		*addr = s->addr;
+	if (size)
+		*size = s->size;
+	return 0;
+}
+
+/* --- Functions -------------------------------------------------------------- */
+
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	while (*s)
+		h = (h ^ (uint8_t)*s++) * 0x100000001b3ull;
+	return h;
+}
+
+/* An ABI0 wrapper and the Go function it calls share a pclntab name. The
+ * symtab (when present) names the wrapper "X.abi0" and the function "X";
+ * without it the first (lowest address) one is kept, which is the function
+ * in the toolchains seen so far. */
+static bool prefer(const struct gobin *b, const struct gobin_func *f)
+{
+	uint64_t addr;
+
+	return gobin_symbol(b, f->name, &addr, NULL) == 0 && addr == f->entry;
+}
+
+static void build_hash(struct gobin *b)
+{
+	size_t i;
+
+	for (b->hcap = 16; b->hcap < 2 * b->nfuncs; b->hcap *= 2)
+		;
+	b->hash = xcalloc(b->hcap, sizeof(*b->hash));
+	for (i = 0; i < b->nfuncs; i++) {
+		size_t h = fnv1a(b->funcs[i].name) & (b->hcap - 1);
+
+		while (b->hash[h] && strcmp(b->funcs[b->hash[h] - 1].name, b->funcs[i].name))
+			h = (h + 1) & (b->hcap - 1);
+		if (!b->hash[h] || prefer(b, &b->funcs[i]))
+			b->hash[h] = (uint32_t)i + 1;
+	}
+}
+
+/* Stripped binaries may lack the section header; the table is then found
+ * by its header magic in a read-only segment. */
+static int scan_pclntab(struct gobin *b, uint64_t text, char **perr)
+{
+	size_t i;
+	uint64_t off;
+
+	for (i = 0; i < b->nsegs; i++) {
+		const struct seg *s = &b->segs[i];
+
+		if (s->exec)
+			continue;
+		for (off = 0; off + 16 <= s->filesz; off += 8) {
+			const uint8_t *p = b->map + s->offset + off;
+			char *err = NULL;
+
+			if (!pclntab_looks_valid(p, s->filesz - off))
+				continue;
+			if (!pclntab_parse(p, s->filesz - off, text, &b->pcln, &err) &&
+			    gobin_code(b, b->pcln.funcs[0].entry, 1))
+				return 0;
+			pclntab_free(&b->pcln);
+			free(err);
+		}
+	}
+	*perr = xasprintf("%s: not a Go binary (no .gopclntab)", b->path);
+	return -ENOEXEC;
+}
+
+static int read_pclntab(struct gobin *b, char **err)
+{
+	struct sect s, text;
+	uint64_t text_start = 0;
+	char *perr = NULL;
+	size_t i;
+	int r;
+
+	r = find_section(b, ".text", &text, err);
+	if (r < 0)
+		return r;
+	if (r)
+		text_start = text.addr;
+	gobin_symbol(b, "runtime.text", &text_start, NULL);
+	r = find_section(b, ".gopclntab", &s, err);
+	if (r == 0)
+		r = find_section(b, ".data.rel.ro.gopclntab", &s, err);
+	if (r < 0)
+		return r;
+	if (r == 0 || s.type == SHT_NOBITS) {
+		r = scan_pclntab(b, text_start, err);
+		if (r)
+			return r;
+	} else if (pclntab_parse(b->map + s.offset, s.size, text_start, &b->pcln, &perr)) {
+		*err = xasprintf("%s: truncated or corrupted ELF (%s)", b->path, perr);
+		free(perr);
+		return -EINVAL;
+	}
+	b->nfuncs = b->pcln.nfuncs;
+	b->funcs = xcalloc(b->nfuncs, sizeof(*b->funcs));
+	for (i = 0; i < b->nfuncs; i++)
+		b->funcs[i] = (struct gobin_func){ b->pcln.funcs[i].name, b->pcln.funcs[i].entry,
+						   b->pcln.funcs[i].end };
+	build_hash(b);
+	return 0;
+}
+
+size_t gobin_nfuncs(const struct gobin *b)
+{
+	return b->nfuncs;
+}
+
+const struct gobin_func *gobin_func_at_index(const struct gobin *b, size_t i)
+{
+	return i < b->nfuncs ? &b->funcs[i] : NULL;
+}
+
+const struct gobin_func *gobin_find_func(const struct gobin *b, const char *name)
+{
+	size_t h = fnv1a(name) & (b->hcap - 1);
+
+	while (b->hash[h]) {
+		const struct gobin_func *f = &b->funcs[b->hash[h] - 1];
+
+		if (!strcmp(f->name, name))
+			return f;
+		h = (h + 1) & (b->hcap - 1);
+	}
+	return NULL;
+}
+
+const struct gobin_func *gobin_func_containing(const struct gobin *b, uint64_t addr)
+{
+	size_t lo = 0, hi = b->nfuncs;
+
+	/* last function with entry <= addr */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (b->funcs[mid].entry <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || addr >= b->funcs[lo - 1].end)
+		return NULL;
+	return &b->funcs[lo - 1];
+}
+
+/* --- Open / close ----------------------------------------------------------- */
+
+static int sys_fail(struct gobin *b, char **err, const char *what)
+{
+	int e = errno;
+
+	*err = xasprintf("%s: %s%s", b->path, what, strerror(e));
+	return -e;
+}
+
+static int map_file(struct gobin *b, char **err)
+{
+	struct stat st;
+	void *m;
+
+	if (stat(b->path, &st))
+		return sys_fail(b, err, "");
+	if (S_ISDIR(st.st_mode))
+		return fail(b, err, -EISDIR, "%s: is a directory%s", NULL);
+	if (!S_ISREG(st.st_mode))
+		return fail(b, err, -EINVAL, "%s: not an ELF file%s", " (not a regular file)");
+	b->fd = open(b->path, O_RDONLY | O_CLOEXEC);
+	if (b->fd < 0 || fstat(b->fd, &st))
+		return sys_fail(b, err, "");
+	b->size = (size_t)st.st_size;
+	if (!b->size)
+		return 0;
+	m = mmap(NULL, b->size, PROT_READ, MAP_PRIVATE, b->fd, 0);
+	if (m == MAP_FAILED)
+		return sys_fail(b, err, "mmap: ");
+	b->map = m;
+	return 0;
+}
+
+int gobin_open(const char *path, struct gobin **out, char **err)
+{
+	struct gobin *b = xcalloc(1, sizeof(*b));
+	int r;
+
+	*out = NULL;
+	*err = NULL;
+	b->path = xstrdup(path);
+	b->fd = -1;
+	elf_version(EV_CURRENT);
+	r = map_file(b, err);
+	if (!r)
+		r = check_ident(b, err);
+	if (!r)
+		r = check_elf(b, err);
+	if (!r)
+		r = read_buildinfo(b, err);
+	if (!r)
+		r = read_symtab(b, err);
+	if (!r)
+		r = read_pclntab(b, err);
+	if (r) {
+		gobin_close(b);
+		return r;
+	}
+	*out = b;
+	return 0;
+}
+
+void gobin_close(struct gobin *b)
+{
+	if (!b)
+		return;
+	if (b->elf)
+		elf_end(b->elf);
+	if (b->map)
+		munmap((void *)b->map, b->size);
+	if (b->fd >= 0)
+		close(b->fd);
+	pclntab_free(&b->pcln);
+	free(b->funcs);
+	free(b->hash);
+	free(b->syms);
+	free(b->segs);
+	free(b->version);
+	free(b->module);
+	free(b->main_path);
+	free(b->path);
+	free(b);
+}
+
+const char *gobin_path(const struct gobin *b)
+{
+	return b->path;
+}
+
+Elf *gobin_elf(const struct gobin *b)
+{
+	return b->elf;
+}
+
+int gobin_fd(const struct gobin *b)
+{
+	return b->fd;
+}
+
+const char *gobin_go_version(const struct gobin *b)
+{
+	return b->version;
+}
+
+int gobin_go_minor(const struct gobin *b)
+{
+	return b->minor;
+}
+
+const char *gobin_main_module(const struct gobin *b)
+{
+	return b->module;
+}
+
+const char *gobin_main_path(const struct gobin *b)
+{
+	return b->main_path;
+}
+
+bool gobin_has_dwarf(const struct gobin *b)
+{
+	return b->has_dwarf;
+}
+
+bool gobin_is_pie(const struct gobin *b)
+{
+	return b->pie;
+}
+
+bool gobin_has_symtab(const struct gobin *b)
+{
+	return b->has_symtab;
+}
