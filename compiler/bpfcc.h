@@ -5,6 +5,12 @@
  * that is the only include path, so the result never depends on the current
  * directory or on files installed on the machine. The implementation is the
  * project's only C++ (clang_shim.cpp); this is its whole face.
+ *
+ * Each call compiles in a fork()ed child of the calling process (no exec, no
+ * temp files; the object comes back through a pipe), because LLVM 19's BPF
+ * backend keeps state across compiles that crashes a second one and may
+ * exit() on internal errors. Not thread-safe; call it before starting
+ * threads that hold locks LLVM or malloc might need.
  */
 #ifndef GPROBE_BPFCC_H
 #define GPROBE_BPFCC_H
