@@ -18,7 +18,6 @@
 #include "diag.h"
 #include "goabi.h"
 #include "gobin.h"
-#include "godwarf.h"
 #include "resolve.h"
 #include "tracer.h"
 #include "util.h"
@@ -499,17 +498,19 @@ static int cmd_inspect(int argc, char **argv)
 	}
 	what = argc == 3 ? argv[2] : NULL;
 	if (!what) {
-		printf("%s\n  go version  %s\n  module      %s\n  ABI         %s\n  DWARF       %s\n"
+		char src[160];
+		printf("%s\n  go version  %s\n  module      %s\n  ABI         %s\n  facts       %s\n"
 		       "  PIE         %s\n  functions   %zu\n",
 		       argv[1], gobin_go_version(t->bin), gobin_main_module(t->bin),
 		       t->regabi ? "register (Go >= 1.17)" : "stack (Go <= 1.16)",
-		       t->dw ? "yes" : "no (stripped)", gobin_is_pie(t->bin) ? "yes" : "no",
+		       target_facts_source(t, src, sizeof(src)), gobin_is_pie(t->bin) ? "yes" : "no",
 		       gobin_nfuncs(t->bin));
 		target_close(t);
 		return 0;
 	}
-	if (t->dw) {
-		const struct gfunc *f = godwarf_func(t->dw, what);
+	{
+		char *why = NULL;
+		const struct gfunc *f = target_func(t, what, &why);
 		const struct gvar *v;
 		struct gtype *ty;
 		if (f) {
@@ -517,7 +518,11 @@ static int cmd_inspect(int argc, char **argv)
 			target_close(t);
 			return 0;
 		}
-		if ((v = godwarf_var(t->dw, what))) {
+		if (why) {
+			fprintf(stderr, "gprobe: %s\n", why);
+			free(why);
+		}
+		if ((v = target_var(t, what, &why))) {
 			printf("var %s at 0x%" PRIx64 " type %s\n", v->name, v->addr,
 			       v->type && v->type->name ? v->type->name : "?");
 			if (v->type)
@@ -525,7 +530,8 @@ static int cmd_inspect(int argc, char **argv)
 			target_close(t);
 			return 0;
 		}
-		if ((ty = godwarf_type(t->dw, what))) {
+		free(why);
+		if ((ty = target_type(t, what))) {
 			print_type_layout(ty);
 			target_close(t);
 			return 0;
@@ -546,6 +552,95 @@ static int cmd_inspect(int argc, char **argv)
 	return 0;
 }
 
+/* gen-db: bpf-gen's step that turns what the packs use into a database. */
+static int cmd_gen_db(int argc, char **argv)
+{
+	static const char usage[] =
+		"usage: gprobe gen-db -e REFBIN [-s SPEC]... [-f FUNCS_FILE] -o OUT.yaml\n"
+		"\n"
+		"Resolve the specs against REFBIN (which must have DWARF) while recording every\n"
+		"function, variable, struct layout and label table used, add the functions\n"
+		"listed in FUNCS_FILE (one per line, # comments), and write them as the offsets\n"
+		"database of REFBIN's Go version. Used by bpf-gen/gen.sh.\n";
+	const char *exe = NULL, *out = NULL, *funcs = NULL;
+	const char **specs = NULL;
+	size_t nspecs = 0, capspecs = 0;
+	struct diags d = {0};
+	struct target *t = NULL;
+	struct spec **loaded = NULL;
+	struct plan *plan = NULL;
+	FILE *f = NULL;
+	int c, rc = EXIT_USAGE;
+
+	optind = 1;
+	while ((c = getopt(argc, argv, "e:s:f:o:h")) != -1) {
+		switch (c) {
+		case 'e': exe = optarg; break;
+		case 's': VEC_PUSH(specs, nspecs, capspecs, optarg); break;
+		case 'f': funcs = optarg; break;
+		case 'o': out = optarg; break;
+		case 'h': fputs(usage, stdout); return 0;
+		default: fputs(usage, stderr); return EXIT_USAGE;
+		}
+	}
+	if (!exe || !out || optind != argc) {
+		free(specs);
+		return usage_error(usage, "-e REFBIN and -o OUT are required");
+	}
+	t = target_open(exe, &d);
+	if (!t)
+		goto out;
+	if (!t->dw) {
+		diag_error(&d, (struct srcloc){0}, "%s: a reference binary needs DWARF", exe);
+		goto out;
+	}
+	target_record_start(t);
+	loaded = xcalloc(nspecs + 1, sizeof(*loaded));
+	for (size_t i = 0; i < nspecs; i++)
+		loaded[i] = spec_load(specs[i], &d);
+	if (d.nerrors)
+		goto out;
+	plan = resolve_specs(t, loaded, nspecs, &d);
+	if (!plan)
+		goto out;
+	if (funcs) {
+		char *text, *save = NULL;
+		size_t len;
+		int e = read_file(funcs, &text, &len);
+		if (e < 0) {
+			diag_error(&d, (struct srcloc){0}, "%s: %s", funcs, strerror(-e));
+			goto out;
+		}
+		for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			char *hash = strchr(line, '#');
+			if (hash)
+				*hash = '\0';
+			line += strspn(line, " \t");
+			line[strcspn(line, " \t\r")] = '\0';
+			if (*line)
+				target_record_func(t, line); /* absent in this version: fine */
+		}
+		free(text);
+	}
+	f = fopen(out, "w");
+	if (!f || target_write_db(t, f) < 0 || fclose(f) != 0) {
+		diag_error(&d, (struct srcloc){0}, "cannot write %s: %s", out, strerror(errno));
+		f = NULL;
+		goto out;
+	}
+	f = NULL;
+	rc = 0;
+out:
+	if (f)
+		fclose(f);
+	print_diags(&d);
+	plan_free(plan);
+	free_specs(loaded, nspecs);
+	target_close(t);
+	free(specs);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -562,6 +657,8 @@ int main(int argc, char **argv)
 		return cmd_check(argc - 1, argv + 1);
 	if (strcmp(cmd, "inspect") == 0)
 		return cmd_inspect(argc - 1, argv + 1);
+	if (strcmp(cmd, "gen-db") == 0)
+		return cmd_gen_db(argc - 1, argv + 1);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("gprobe %s\n", GPROBE_VERSION);
 		return 0;

@@ -1,0 +1,390 @@
+/* target.c — debug facts of one Go executable, from DWARF or the offsets DB. */
+#include "target.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "disasm.h"
+#include "goabi.h"
+#include "gobin.h"
+#include "godwarf.h"
+#include "offsetsdb.h"
+#include "util.h"
+
+#define MAX_LABELS 4096
+
+struct rec_labels {
+	const char *var;
+	struct gp_label *labels;
+	uint32_t n;
+};
+
+struct target_record {
+	const struct gfunc **funcs;
+	size_t nfuncs, capfuncs;
+	const struct gvar **vars;
+	size_t nvars, capvars;
+	struct gtype **types;
+	size_t ntypes, captypes;
+	struct rec_labels *labels;
+	size_t nlabels, caplabels;
+};
+
+struct target *target_open(const char *path, struct diags *d)
+{
+	struct target *t = xcalloc(1, sizeof(*t));
+	char *err = NULL;
+	int rc;
+
+	t->path = xstrdup(path);
+	t->types = gtypes_new();
+	rc = gobin_open(path, &t->bin, &err);
+	if (rc < 0) {
+		diag_error(d, (struct srcloc){0}, "%s", err ? err : strerror(-rc));
+		free(err);
+		target_close(t);
+		return NULL;
+	}
+	t->go_minor = gobin_go_minor(t->bin);
+	t->regabi = goabi_is_regabi(t->go_minor);
+	if (gobin_has_dwarf(t->bin)) {
+		rc = godwarf_open(gobin_fd(t->bin), t->types, &t->dw, &err);
+		if (rc < 0) {
+			diag_error(d, (struct srcloc){0}, "%s: %s", path, err ? err : strerror(-rc));
+			free(err);
+			target_close(t);
+			return NULL;
+		}
+		return t;
+	}
+	/* Stripped: the facts come from the database of its Go version. An
+	 * unknown version is not an error yet: `inspect` works without. */
+	if (offsetsdb_open_embedded(gobin_go_version(t->bin), t->types, &t->db, &err) < 0) {
+		t->db_err = xasprintf("%s has no DWARF (stripped) and %s", path,
+				      err ? err : "no offsets database matches its Go version");
+		free(err);
+	}
+	return t;
+}
+
+static void record_free(struct target_record *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->nlabels; i++) {
+		for (uint32_t k = 0; k < r->labels[i].n; k++)
+			free((char *)r->labels[i].labels[k].text);
+		free(r->labels[i].labels);
+	}
+	free(r->labels);
+	free(r->funcs);
+	free(r->vars);
+	free(r->types);
+	free(r);
+}
+
+void target_close(struct target *t)
+{
+	if (!t)
+		return;
+	record_free(t->rec);
+	for (size_t i = 0; i < t->ndbfuncs; i++)
+		free(t->dbfuncs[i]);
+	free(t->dbfuncs);
+	if (t->dw)
+		godwarf_close(t->dw);
+	if (t->db)
+		offsetsdb_close(t->db);
+	if (t->bin)
+		gobin_close(t->bin);
+	gtypes_free(t->types);
+	free(t->db_err);
+	free(t->path);
+	free(t);
+}
+
+const char *target_facts_source(const struct target *t, char *buf, size_t n)
+{
+	if (t->dw)
+		snprintf(buf, n, "DWARF");
+	else if (t->db)
+		snprintf(buf, n, "offsets database %s (no DWARF)", offsetsdb_go_version(t->db));
+	else
+		snprintf(buf, n, "none (no DWARF, no offsets database for %s)", gobin_go_version(t->bin));
+	return buf;
+}
+
+/* ---- recording ------------------------------------------------------------ */
+
+#define REC_ADD(vec, n, cap, v)                          \
+	do {                                             \
+		for (size_t _i = 0; _i < (n); _i++)      \
+			if ((vec)[_i] == (v))            \
+				goto done;               \
+		VEC_PUSH(vec, n, cap, v);                \
+	done:;                                           \
+	} while (0)
+
+void target_record_start(struct target *t)
+{
+	if (!t->rec)
+		t->rec = xcalloc(1, sizeof(*t->rec));
+}
+
+void target_note_fields(struct target *t, struct gtype *ty)
+{
+	if (t->rec && ty && ty->kind == GK_STRUCT)
+		REC_ADD(t->rec->types, t->rec->ntypes, t->rec->captypes, ty);
+}
+
+static void note_func(struct target *t, const struct gfunc *f)
+{
+	if (t->rec)
+		REC_ADD(t->rec->funcs, t->rec->nfuncs, t->rec->capfuncs, f);
+}
+
+static void note_var(struct target *t, const struct gvar *v)
+{
+	if (t->rec)
+		REC_ADD(t->rec->vars, t->rec->nvars, t->rec->capvars, v);
+}
+
+static void note_labels(struct target *t, const char *var, const struct gp_label *l, uint32_t n)
+{
+	struct rec_labels r = {var, xcalloc(n + 1, sizeof(*l)), n};
+
+	if (!t->rec)
+		return;
+	for (size_t i = 0; i < t->rec->nlabels; i++)
+		if (strcmp(t->rec->labels[i].var, var) == 0) {
+			free(r.labels);
+			return;
+		}
+	for (uint32_t i = 0; i < n; i++)
+		r.labels[i] = (struct gp_label){l[i].value, xstrdup(l[i].text)};
+	VEC_PUSH(t->rec->labels, t->rec->nlabels, t->rec->caplabels, r);
+}
+
+bool target_record_func(struct target *t, const char *name)
+{
+	char *why = NULL;
+	const struct gfunc *f = target_func(t, name, &why);
+
+	free(why);
+	return f != NULL;
+}
+
+int target_write_db(struct target *t, FILE *out)
+{
+	struct target_record *r = t->rec;
+	struct offsetsdb_labels_in *labels;
+	struct offsetsdb_in in;
+	int rc;
+
+	if (!r)
+		return -EINVAL;
+	labels = xcalloc(r->nlabels + 1, sizeof(*labels));
+	for (size_t i = 0; i < r->nlabels; i++)
+		labels[i] = (struct offsetsdb_labels_in){r->labels[i].var, r->labels[i].labels,
+							 r->labels[i].n};
+	in = (struct offsetsdb_in){
+		.go_version = gobin_go_version(t->bin),
+		.funcs = r->funcs,
+		.nfuncs = r->nfuncs,
+		.vars = r->vars,
+		.nvars = r->nvars,
+		.full_types = r->types,
+		.nfull = r->ntypes,
+		.labels = labels,
+		.nlabels = r->nlabels,
+	};
+	rc = offsetsdb_write(out, &in);
+	free(labels);
+	return rc;
+}
+
+/* ---- facts ------------------------------------------------------------------ */
+
+static const struct gfunc *db_func(struct target *t, const char *name, char **why)
+{
+	const struct gobin_func *pf = gobin_find_func(t->bin, name);
+	const struct gfunc *df;
+	struct gfunc *f;
+
+	for (size_t i = 0; i < t->ndbfuncs; i++)
+		if (strcmp(t->dbfuncs[i]->name, name) == 0)
+			return t->dbfuncs[i];
+	if (!pf)
+		return NULL; /* absent: the caller suggests near names */
+	df = offsetsdb_func(t->db, name);
+	if (!df) {
+		*why = xasprintf("%s has no DWARF (stripped) and the offsets database of %s has no "
+				 "facts about %s: it covers the runtime and standard-library functions "
+				 "of bpf-gen/functions.txt and the packs; probing other code needs DWARF "
+				 "(build without -ldflags=-w)",
+				 t->path, offsetsdb_go_version(t->db), name);
+		return NULL;
+	}
+	f = xmalloc(sizeof(*f));
+	*f = *df;
+	f->entry = pf->entry;
+	f->end = pf->end;
+	VEC_PUSH(t->dbfuncs, t->ndbfuncs, t->capdbfuncs, f);
+	return f;
+}
+
+const struct gfunc *target_func(struct target *t, const char *name, char **why)
+{
+	const struct gfunc *f = NULL;
+
+	*why = NULL;
+	if (t->dw) {
+		f = godwarf_func(t->dw, name);
+		if (!f && gobin_find_func(t->bin, name))
+			*why = xasprintf("function %s has no debug info in %s", name, t->path);
+	} else if (t->db) {
+		f = db_func(t, name, why);
+	} else if (gobin_find_func(t->bin, name)) {
+		*why = xstrdup(t->db_err);
+	}
+	if (f)
+		note_func(t, f);
+	return f;
+}
+
+const struct gvar *target_var(struct target *t, const char *name, char **why)
+{
+	const struct gvar *v = NULL;
+	uint64_t addr, size;
+
+	*why = NULL;
+	if (t->dw) {
+		v = godwarf_var(t->dw, name);
+	} else if (t->db) {
+		const struct gvar *dv = offsetsdb_var(t->db, name);
+		if (dv && gobin_symbol(t->bin, name, &addr, &size) == 0) {
+			/* The database's copy takes the address this binary gives. */
+			((struct gvar *)dv)->addr = addr;
+			v = dv;
+		} else if (dv) {
+			*why = xasprintf("the address of %s is unknown: %s has neither DWARF nor a "
+					 "symbol table (stripped with -s)", name, t->path);
+		}
+	}
+	if (v)
+		note_var(t, v);
+	return v;
+}
+
+struct gtype *target_type(struct target *t, const char *name)
+{
+	if (t->dw)
+		return godwarf_type(t->dw, name);
+	if (t->db)
+		return offsetsdb_type(t->db, name);
+	return NULL;
+}
+
+static int read_labels(struct target *t, const struct gvar *v, struct gp_label **out, uint32_t *n,
+		       char **why)
+{
+	struct gtype *ty = v->type;
+	struct gp_label *l;
+
+	if (!ty || ty->kind != GK_ARRAY || !ty->elem || ty->elem->kind != GK_STRING) {
+		*why = xasprintf("labels variable '%s' is %s, not an array of strings", v->name,
+				 ty && ty->name ? ty->name : "of unknown type");
+		return -EINVAL;
+	}
+	l = xcalloc(ty->len + 1, sizeof(*l));
+	*n = 0;
+	for (uint64_t i = 0; i < ty->len && i < MAX_LABELS; i++) {
+		uint64_t hdr[2];
+		char *text;
+		if (gobin_read(t->bin, v->addr + i * 16, hdr, sizeof(hdr)) < 0 || hdr[1] > 4096) {
+			*why = xasprintf("cannot read %s[%" PRIu64 "] from the binary", v->name, i);
+			goto fail;
+		}
+		text = xcalloc(1, hdr[1] + 1);
+		if (hdr[1] && gobin_read(t->bin, hdr[0], text, hdr[1]) < 0) {
+			free(text);
+			*why = xasprintf("cannot read the text of %s[%" PRIu64 "] from the binary",
+					 v->name, i);
+			goto fail;
+		}
+		l[(*n)++] = (struct gp_label){(int64_t)i, text};
+	}
+	*out = l;
+	return 0;
+fail:
+	for (uint32_t i = 0; i < *n; i++)
+		free((char *)l[i].text);
+	free(l);
+	return -EIO;
+}
+
+int target_labels(struct target *t, const char *var, struct gp_label **labels, uint32_t *n,
+		  char **why)
+{
+	const struct gp_label *stored;
+	const struct gvar *v;
+	uint32_t ns;
+
+	*why = NULL;
+	/* The database keeps the texts themselves: no address needed. */
+	if (t->db && (stored = offsetsdb_labels(t->db, var, &ns))) {
+		*labels = xcalloc(ns + 1, sizeof(**labels));
+		for (uint32_t i = 0; i < ns; i++)
+			(*labels)[i] = (struct gp_label){stored[i].value, xstrdup(stored[i].text)};
+		*n = ns;
+		return 0;
+	}
+	v = target_var(t, var, why);
+	if (!v)
+		return *why ? -ENODATA : -ENOENT;
+	int rc = read_labels(t, v, labels, n, why);
+	if (rc == 0)
+		note_labels(t, v->name, *labels, *n);
+	return rc;
+}
+
+size_t target_func_names(struct target *t, const char *const **names)
+{
+	if (t->dw)
+		return godwarf_func_names(t->dw, names);
+	if (t->db)
+		return offsetsdb_func_names(t->db, names);
+	*names = NULL;
+	return 0;
+}
+
+size_t target_var_names(struct target *t, const char *const **names)
+{
+	if (t->dw)
+		return godwarf_var_names(t->dw, names);
+	if (t->db)
+		return offsetsdb_var_names(t->db, names);
+	*names = NULL;
+	return 0;
+}
+
+static const char *sym_of(void *ctx, uint64_t addr)
+{
+	const struct gobin_func *f = gobin_func_containing(ctx, addr);
+	return f ? f->name : NULL;
+}
+
+int target_entry_probe(const struct target *t, const struct gfunc *f, uint64_t *probe, char **why)
+{
+	size_t n = (size_t)(f->end - f->entry);
+	const uint8_t *code = gobin_code(t->bin, f->entry, n);
+
+	*why = NULL;
+	if (!code) {
+		*why = xasprintf("cannot read the code of %s", f->name);
+		return -EFAULT;
+	}
+	return disasm_entry_probe(code, n, f->entry, sym_of, t->bin, probe, why);
+}

@@ -1,0 +1,76 @@
+/* target.h — one Go executable and the debug facts about it.
+ *
+ * Facts (functions with parameters, types, package variables, label
+ * tables) come from the binary's DWARF or, when it was stripped, from the
+ * offsets database of its Go version; addresses always come from the
+ * binary itself (.gopclntab, .symtab). The resolver asks here and never
+ * cares which source answered, except to say so in `check`.
+ *
+ * With recording on (bpf-gen), every fact handed out is remembered, so
+ * that exactly what the packs needed can be written to a database.
+ */
+#ifndef GPROBE_TARGET_H
+#define GPROBE_TARGET_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "diag.h"
+#include "gotype.h"
+#include "program.h"
+
+struct gobin;
+struct godwarf;
+struct offsetsdb;
+struct target_record;
+
+struct target {
+	char *path;
+	struct gobin *bin;
+	struct godwarf *dw;    /* NULL when the binary has no DWARF */
+	struct offsetsdb *db;  /* stripped binaries: the database of its Go version */
+	char *db_err;          /* why there is no database, when stripped */
+	struct gtypes *types;
+	int go_minor;
+	bool regabi;
+	struct target_record *rec; /* non-NULL while recording */
+	struct gfunc **dbfuncs;    /* database functions completed with addresses */
+	size_t ndbfuncs, capdbfuncs;
+};
+
+/* Open a Go executable; errors go to d (exit status 2 material). */
+struct target *target_open(const char *path, struct diags *d);
+void target_close(struct target *t);
+
+/* "DWARF" or "offsets database go1.22.12" or "none (...)". */
+const char *target_facts_source(const struct target *t, char *buf, size_t n);
+
+/* A function with its parameters; NULL with *why (malloc'd) explaining
+ * what is missing (absent, or present but without facts). */
+const struct gfunc *target_func(struct target *t, const char *name, char **why);
+/* A package variable with type and address; NULL with *why. */
+const struct gvar *target_var(struct target *t, const char *name, char **why);
+struct gtype *target_type(struct target *t, const char *name);
+/* The texts of a [N]string package variable, index = value. 0, -ENOENT
+ * (no such variable, *why NULL), or -errno with *why. */
+int target_labels(struct target *t, const char *var, struct gp_label **labels, uint32_t *n,
+		  char **why);
+
+/* Names for listings and "did you mean". */
+size_t target_func_names(struct target *t, const char *const **names);
+size_t target_var_names(struct target *t, const char *const **names);
+
+/* Where an entry probe on f goes: right after the stack-check prologue
+ * (instruction boundaries from the disassembler). 0, or -errno with *why. */
+int target_entry_probe(const struct target *t, const struct gfunc *f, uint64_t *probe, char **why);
+
+/* Recording for bpf-gen: remember every fact handed out from now on, and
+ * any struct whose fields were used (target_note_fields). */
+void target_record_start(struct target *t);
+void target_note_fields(struct target *t, struct gtype *ty);
+/* Add a function by name to the record (bpf-gen's wider list); false if absent. */
+bool target_record_func(struct target *t, const char *name);
+/* Write everything recorded as an offsets database. 0 or -errno. */
+int target_write_db(struct target *t, FILE *out);
+
+#endif
