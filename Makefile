@@ -4,7 +4,7 @@
 #   make deps       install Debian packages and fetch the Go toolchains (root)
 #   make check      deps + build + test programs + every test, then the unit
 #                   tests again under ASan/UBSan in build-asan/ (what CI runs)
-#   make demo       deps + build + examples/gcdemo, then trace it with specs/gc.yaml
+#   make demo       deps + build gprobe + examples/gcdemo, then trace it with specs/gc.yaml
 #   make testprogs  build the Go test programs with every cached Go version
 #   make test       run the tests of an existing build
 #   make asan       build build-asan/ and run its unit tests
@@ -19,14 +19,13 @@ BUILD      := build
 ASAN_BUILD := build-asan
 CTEST_FLAGS ?=
 DEMO_ARGS  ?=
-GO_CACHE   ?= /var/cache/gprobe/go
 
 .PHONY: all build deps configure check test testprogs asan demo gcdemo clean
 
 all: build
 
 deps:
-	scripts/install-deps.sh
+	bash scripts/install-deps.sh
 
 $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
@@ -57,25 +56,30 @@ check:
 	$(MAKE) build
 	@echo "==== check: Go test programs ===="
 	$(MAKE) testprogs
-	@echo "==== check: tests ===="
-	$(MAKE) test
-	@echo "==== check: ASan/UBSan unit tests ($(ASAN_BUILD)/) ===="
-	$(MAKE) asan
+	@# A failing test does not stop the sanitizer run; check fails at the end.
+	@status=0; \
+	echo "==== check: tests ===="; \
+	$(MAKE) test || status=1; \
+	echo "==== check: ASan/UBSan unit tests ($(ASAN_BUILD)/) ===="; \
+	$(MAKE) asan || status=1; \
+	if [ $$status -ne 0 ]; then echo "==== check: FAILED (see above) ===="; fi; \
+	exit $$status
 
 # examples/gcdemo, built with the newest cached Go toolchain.
 gcdemo: configure
 	@set -e; \
-	v=$$(bpf-gen/fetch-go.sh --list | awk '$$2 != "missing" {v = $$1} END {sub(/^go/, "", v); print v}'); \
+	v=$$(bash bpf-gen/fetch-go.sh --list | awk '$$2 != "missing" {v = $$1} END {sub(/^go/, "", v); print v}'); \
 	[ -n "$$v" ] || { echo "no Go toolchain cached: run 'make deps'" >&2; exit 1; }; \
-	root=$(GO_CACHE)/go$$v/usr/lib/go-$$v; \
+	root=$${GPROBE_GO_CACHE:-/var/cache/gprobe/go}/go$$v/usr/lib/go-$$v; \
 	mkdir -p $(BUILD)/examples; \
 	echo "building examples/gcdemo with go$$v"; \
 	cd examples/gcdemo && env GOROOT=$$root GOTOOLCHAIN=local GOFLAGS=-mod=mod GO111MODULE=on \
 		GOENV=off GOCACHE=$${TMPDIR:-/tmp}/gocache-$$v CGO_ENABLED=0 PATH=$$root/bin:$$PATH \
 		go build -o ../../$(BUILD)/examples/gcdemo .
 
-demo: deps
-	$(MAKE) build
+# Builds only the gprobe binary (not the test programs of every Go version).
+demo: deps configure
+	cmake --build $(BUILD) -j $(JOBS) --target gprobe
 	$(MAKE) gcdemo
 	./$(BUILD)/gprobe run specs/gc.yaml -- ./$(BUILD)/examples/gcdemo $(DEMO_ARGS)
 

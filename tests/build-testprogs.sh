@@ -37,7 +37,7 @@ if [ $# -gt 0 ]; then
 	versions=("$@")
 else
 	# The versions fetch-go.sh reports as cached, in its order.
-	mapfile -t versions < <("$HERE/../bpf-gen/fetch-go.sh" --list |
+	mapfile -t versions < <(bash "$HERE/../bpf-gen/fetch-go.sh" --list |
 		awk '$2 != "missing" {sub(/^go/, "", $1); print $1}')
 fi
 if [ ${#versions[@]} -eq 0 ]; then
@@ -61,12 +61,14 @@ build_version() {
 	mkdir -p "$dest"
 	export GOROOT=$root GOTOOLCHAIN=local GOFLAGS=-mod=mod GO111MODULE=on GOENV=off \
 		GOCACHE=$GOCACHE_PREFIX-$v GOPATH=$OUT/.gopath CGO_ENABLED=0 PATH=$root/bin:$PATH
-	local p bin status=0
+	local p bin status=0 inputs
 	for p in "${programs[@]}"; do
 		bin=$dest/$p
+		# Rebuild when the sources, this script or the toolchain changed.
+		inputs=("$SRC/$p" "$HERE/build-testprogs.sh" "$root/VERSION")
 		if [ -x "$bin" ] && [ -x "$bin.stripped" ] &&
-			[ -z "$(find "$SRC/$p" "$HERE/build-testprogs.sh" -newer "$bin" -print -quit)" ] &&
-			[ -z "$(find "$SRC/$p" "$HERE/build-testprogs.sh" -newer "$bin.stripped" -print -quit)" ]; then
+			[ -z "$(find "${inputs[@]}" -newer "$bin" -print -quit 2>/dev/null)" ] &&
+			[ -z "$(find "${inputs[@]}" -newer "$bin.stripped" -print -quit 2>/dev/null)" ]; then
 			echo "go$v/$p: up to date"
 			continue
 		fi
