@@ -304,6 +304,58 @@ bool go_constraint_match(const struct go_constraint *c, const struct go_version 
 	return false;
 }
 
+static void collect_points(const struct go_constraint *c, struct go_version **pts, size_t *n,
+			   size_t *cap)
+{
+	for (uint32_t g = 0; g < c->ngroups; g++)
+		for (uint32_t t = 0; t < c->groups[g].nterms; t++)
+			VEC_PUSH(*pts, *n, *cap, c->groups[g].terms[t].v);
+}
+
+/* Constraints only compare against the versions they name, so the answer is
+ * constant between neighbouring named points: trying every named major,
+ * minor and patch, one either side, and the extremes, covers every region. */
+bool go_constraints_overlap(const struct go_constraint *a, const struct go_constraint *b,
+			    struct go_version *witness)
+{
+	struct go_version *pts = NULL, v = {0};
+	size_t n = 0, cap = 0;
+	int32_t patches[64];
+	size_t np = 0;
+	bool found = false;
+
+	collect_points(a, &pts, &n, &cap);
+	collect_points(b, &pts, &n, &cap);
+	/* Plain versions first, so that the witness reads naturally. */
+	patches[np++] = 0;
+	for (size_t i = 0; i < n && np + 5 <= ARRAY_SIZE(patches); i++) {
+		patches[np++] = pts[i].patch;
+		patches[np++] = pts[i].patch + 1;
+		patches[np++] = pts[i].patch - 1;
+	}
+	patches[np++] = -2000;
+	patches[np++] = GO_NUM_MAX;
+	for (size_t i = 0; i < n && !found; i++) {
+		for (int dmaj = -1; dmaj <= 1 && !found; dmaj++) {
+			for (int dmin = -1; dmin <= 1 && !found; dmin++) {
+				if ((int64_t)pts[i].major + dmaj < 0 || (int64_t)pts[i].minor + dmin < 0)
+					continue;
+				v.major = pts[i].major + (uint32_t)dmaj;
+				v.minor = dmaj ? (dmaj < 0 ? GO_NUM_MAX : 0) : pts[i].minor + (uint32_t)dmin;
+				for (size_t p = 0; p < np && !found; p++) {
+					v.patch = patches[p];
+					v.has_patch = true;
+					found = go_constraint_match(a, &v) && go_constraint_match(b, &v);
+				}
+			}
+		}
+	}
+	free(pts);
+	if (found && witness)
+		*witness = v;
+	return found;
+}
+
 void go_constraint_print(const struct go_constraint *c, struct strbuf *sb)
 {
 	for (uint32_t g = 0; g < c->ngroups; g++) {

@@ -54,6 +54,9 @@ struct go_constraint {
 struct go_constraint *go_constraint_parse(const char *text, size_t len, struct srcloc start,
 					  struct diags *d);
 bool go_constraint_match(const struct go_constraint *c, const struct go_version *v);
+/* Whether some Go version satisfies both; if so and `witness`, one such. */
+bool go_constraints_overlap(const struct go_constraint *a, const struct go_constraint *b,
+			    struct go_version *witness);
 /* Canonical form: ">=1.21 <1.27 || 1.19". */
 void go_constraint_print(const struct go_constraint *c, struct strbuf *sb);
 void go_constraint_free(struct go_constraint *c);

@@ -824,20 +824,40 @@ static void parse_go(struct ctx *c, const struct ynode *y, struct spec_probe *p)
 	p->go = go_constraint_parse(y->value, y->vlen, exact ? loc_at_off(c, at, 0) : y->loc, c->d);
 }
 
-static void parse_table(struct ctx *c, const struct ynode *y, struct spec_probe *p, uint32_t idx)
+static void parse_table(struct ctx *c, const struct ynode *y, struct spec_probe *p)
 {
 	p->table_loc = y->loc;
-	if (!check_name(c, y, "table name", true))
-		return;
-	for (uint32_t i = 0; i < idx; i++) {
-		if (c->s->probes[i].table && !strcmp(c->s->probes[i].table, y->value)) {
-			diag_error(c->d, y->loc, "duplicate table '%s'", y->value);
-			diag_at(c->d, DIAG_NOTE, c->s->probes[i].table_loc, "'%s' is first defined here",
-				y->value);
-			return;
+	if (check_name(c, y, "table name", true))
+		p->table = xstrdup(y->value);
+}
+
+/* A table may be written more than once only as variants for disjoint Go
+ * versions (a function renamed or changed between releases): at most one of
+ * them is active in a run, so their columns may differ. */
+static void check_table_unique(struct ctx *c, uint32_t idx)
+{
+	struct spec_probe *p = &c->s->probes[idx];
+	struct go_version v;
+	struct strbuf sb = {0};
+
+	for (uint32_t i = 0; i < idx && p->table; i++) {
+		struct spec_probe *q = &c->s->probes[i];
+		if (!q->table || strcmp(q->table, p->table))
+			continue;
+		if (!p->go || !q->go) {
+			diag_error(c->d, p->table_loc, "duplicate table '%s' (a table may be repeated "
+				   "only for disjoint go: versions)", p->table);
+		} else if (go_constraints_overlap(p->go, q->go, &v)) {
+			go_version_print(&v, &sb);
+			diag_error(c->d, p->go_loc, "duplicate table '%s': the go: versions of both "
+				   "probes include %s", p->table, sb.buf);
+			sb_free(&sb);
+		} else {
+			continue;
 		}
+		diag_at(c->d, DIAG_NOTE, q->table_loc, "'%s' is first defined here", p->table);
+		return;
 	}
-	p->table = xstrdup(y->value);
 }
 
 static void parse_probe(struct ctx *c, const struct ynode *y, uint32_t idx)
@@ -853,7 +873,7 @@ static void parse_probe(struct ctx *c, const struct ynode *y, uint32_t idx)
 	}
 	check_keys(c, y, probe_keys, ARRAY_SIZE(probe_keys), "probe");
 	if ((x = lookup(y, "table")))
-		parse_table(c, x, p, idx);
+		parse_table(c, x, p);
 	else
 		diag_error(c->d, y->loc, "probe has no 'table'");
 	if ((x = lookup(y, "function"))) {
@@ -877,6 +897,7 @@ static void parse_probe(struct ctx *c, const struct ynode *y, uint32_t idx)
 	}
 	if ((x = lookup(y, "columns")))
 		parse_columns(c, x, p);
+	check_table_unique(c, idx);
 }
 
 /* ---- the document ---- */

@@ -342,6 +342,68 @@ static bool matches(const char *constraint, const char *version)
 	return r;
 }
 
+static struct go_constraint *cparse(const char *text)
+{
+	struct diags d = {0};
+	struct srcloc start = {&file, 1, 1, 0};
+	struct go_constraint *c;
+
+	file.text = text;
+	file.len = strlen(text);
+	c = go_constraint_parse(text, strlen(text), start, &d);
+	CHECK(c != NULL);
+	diags_free(&d);
+	return c;
+}
+
+/* Whether two constraints share a version; the witness printed into *w. */
+static bool overlap(const char *a, const char *b, char **w)
+{
+	struct go_constraint *ca = cparse(a), *cb = cparse(b);
+	struct go_version v;
+	struct strbuf sb = {0};
+	bool r = ca && cb && go_constraints_overlap(ca, cb, &v);
+
+	if (r) {
+		/* The witness must really satisfy both. */
+		CHECK(go_constraint_match(ca, &v) && go_constraint_match(cb, &v));
+		go_version_print(&v, &sb);
+	}
+	*w = sb_steal(&sb);
+	go_constraint_free(ca);
+	go_constraint_free(cb);
+	return r;
+}
+
+static void test_overlap(void)
+{
+	char *w;
+
+	CHECK(!overlap("<1.21", ">=1.21", &w));
+	free(w);
+	CHECK(!overlap(">=1.19 <1.25", ">=1.25", &w));
+	free(w);
+	CHECK(!overlap("<1.16", ">=1.19 <1.25", &w));
+	free(w);
+	CHECK(!overlap("1.19", "!=1.19", &w));
+	free(w);
+	CHECK(!overlap(">=1.21 <1.24.3", ">=1.24.3", &w));
+	free(w);
+	CHECK(!overlap("1.15 || 1.19", ">=1.21", &w));
+	free(w);
+	CHECK(overlap(">=1.19 <1.25", ">=1.24.3 || 1.15", &w));
+	CHECK_STR(w, "1.24.3");
+	free(w);
+	CHECK(overlap("<=1.22", ">1.22.4", &w));
+	CHECK_STR(w, "1.22.5");
+	free(w);
+	CHECK(overlap(">=1.21", "!=1.21", &w));
+	free(w);
+	CHECK(overlap("1.19", "1.19.3", &w));
+	CHECK_STR(w, "1.19.3");
+	free(w);
+}
+
 static char *constraint_error(const char *text)
 {
 	struct diags d = {0};
@@ -428,5 +490,6 @@ int main(void)
 	test_errors();
 	test_goversion();
 	test_constraints();
+	test_overlap();
 	return check_done("test_expr");
 }
