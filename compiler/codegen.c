@@ -183,6 +183,10 @@ static unsigned emit(struct gen *g, const struct ir *n)
 		t = temp(g);
 		line(g, "__u64 t%u = goid;", t);
 		return t;
+	case IR_G:
+		t = temp(g);
+		line(g, "__u64 t%u = gp_cur_g(ctx);", t);
+		return t;
 	case IR_PID:
 		t = temp(g);
 		line(g, "__u64 t%u = bpf_get_current_pid_tgid() >> 32;", t);

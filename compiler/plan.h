@@ -23,6 +23,7 @@ enum ir_op {
 	IR_LOAD,    /* `size` bytes at address a + off; may fault */
 	IR_SAVED,   /* word `slot` saved by the entry program (return probes) */
 	IR_GOID,
+	IR_G,       /* the current runtime.g pointer (R14, or TLS on the stack ABI) */
 	IR_PID,
 	IR_TID,
 	IR_CPU,

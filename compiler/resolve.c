@@ -142,6 +142,9 @@ static void ir_format(const struct ir *n, struct strbuf *sb)
 	case IR_GOID:
 		sb_puts(sb, "$goid");
 		break;
+	case IR_G:
+		sb_puts(sb, "$g");
+		break;
 	case IR_PID:
 		sb_puts(sb, "$pid");
 		break;
@@ -315,14 +318,36 @@ static struct ir *scalar_of(struct rctx *c, const struct rval *r, struct srcloc 
 	return load_part(c, r, 0, (uint32_t)r->type->size, is_signed(r->type), loc);
 }
 
+/* The runtime hides some pointers from the GC as integers (guintptr,
+ * muintptr, puintptr); selecting a field through one follows it like the
+ * pointer it is. Returns the pointee, or NULL for any other type. */
+static struct gtype *disguised_pointee(struct rctx *c, const struct gtype *t)
+{
+	static const char *const pairs[][2] = {
+		{"runtime.guintptr", "runtime.g"},
+		{"runtime.muintptr", "runtime.m"},
+		{"runtime.puintptr", "runtime.p"},
+	};
+
+	if (!t || t->kind != GK_UINT || t->size != 8 || !t->name)
+		return NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(pairs); i++)
+		if (strcmp(t->name, pairs[i][0]) == 0)
+			return target_type(c->t, pairs[i][1]);
+	return NULL;
+}
+
 /* Follow pointers until the place is not a pointer (fields through pointers). */
 static struct rval deref(struct rctx *c, struct rval r, struct srcloc loc)
 {
-	while (r.type && r.type->kind == GK_PTR && r.type->elem) {
+	for (;;) {
+		struct gtype *to = r.type && r.type->kind == GK_PTR ? r.type->elem
+								    : disguised_pointee(c, r.type);
+		if (!to)
+			return r;
 		struct ir *p = scalar_of(c, &r, loc);
-		r = (struct rval){.kind = RV_MEM, .type = r.type->elem, .addr = p};
+		r = (struct rval){.kind = RV_MEM, .type = to, .addr = p};
 	}
-	return r;
 }
 
 /* bpf-gen keeps the layouts a pack used, embedded structs included
@@ -537,6 +562,15 @@ static struct rval resolve_dollar(struct rctx *c, const struct expr *e)
 		n = ir_new(c, IR_CPU);
 	if (n)
 		return rv_scalar(n, gtypes_builtin(c->t->types, "uint64"));
+	if (strcmp(v, "g") == 0) {
+		/* The current goroutine's runtime.g, e.g. $g.m.p.ptr().id */
+		struct gtype *pg = target_type(c->t, "*runtime.g");
+		if (!pg) {
+			rerror(c, e->loc, "$g needs the type runtime.g, which %s lacks", c->t->path);
+			return rv_scalar(ir_const(c, 0, false), NULL);
+		}
+		return rv_scalar(ir_new(c, IR_G), pg);
+	}
 	if (strcmp(v, "latency") == 0) {
 		if (!c->at_return) {
 			rerror(c, e->loc, "$latency is only available with 'at: return'");
@@ -563,7 +597,7 @@ static struct rval resolve_dollar(struct rctx *c, const struct expr *e)
 		return param_place(c, c->fn->nargs + (uint32_t)k);
 	}
 unknown:
-	rerror(c, e->loc, "unknown variable '$%s' (known: $ret, $ret0.., $latency, $goid, $pid, $tid, $cpu)", v);
+	rerror(c, e->loc, "unknown variable '$%s' (known: $ret, $ret0.., $latency, $goid, $g, $pid, $tid, $cpu)", v);
 	return rv_scalar(ir_const(c, 0, false), NULL);
 }
 
@@ -580,6 +614,38 @@ static bool const_value(const struct rval *r, uint64_t *v)
 
 /* A place for element i of an array or slice. Array bounds are checked
  * here; a slice index out of range makes the column null at run time. */
+/* x[i] with i computed at run time: element address = base + i * size,
+ * read only when 0 <= i < len (else the column is null). */
+static struct rval dynamic_index(struct rctx *c, const struct expr *e, struct rval base,
+				 struct rval idx)
+{
+	struct gtype *t = base.type;
+	struct ir *i, *data, *len, *guard;
+
+	if (idx.kind == RV_STRLIT || !is_integer(idx.type)) {
+		rerror(c, e->b->loc, "an index must be an integer, not %s", type_name(idx.type));
+		return base;
+	}
+	i = scalar_of(c, &idx, e->b->loc);
+	if (t->kind == GK_ARRAY) {
+		if (base.kind != RV_MEM) {
+			rerror(c, e->b->loc, "an array passed in registers needs a constant index");
+			return base;
+		}
+		data = base.addr;
+		len = ir_const(c, t->len, false);
+	} else {
+		data = load_part(c, &base, 0, 8, false, e->loc);
+		len = load_part(c, &base, 8, 8, true, e->loc);
+	}
+	/* Unsigned compare: a negative index is a huge one, out of range too. */
+	guard = ir_new(c, IR_GUARD);
+	guard->a = ir_binary(c, IB_LT, i, len, false);
+	guard->b = ir_binary(c, IB_ADD, data,
+			     ir_binary(c, IB_MUL, i, ir_const(c, t->elem->size, false), false), false);
+	return (struct rval){.kind = RV_MEM, .type = t->elem, .addr = guard};
+}
+
 static struct rval resolve_index(struct rctx *c, const struct expr *e)
 {
 	struct rval base = deref(c, resolve(c, e->a), e->a->loc);
@@ -594,10 +660,8 @@ static struct rval resolve_index(struct rctx *c, const struct expr *e)
 		       type_name(t));
 		return base;
 	}
-	if (!const_value(&idx, &k)) {
-		rerror(c, e->b->loc, "index must be an integer constant");
-		return base;
-	}
+	if (!const_value(&idx, &k))
+		return dynamic_index(c, e, base, idx);
 	if (t->kind == GK_ARRAY) {
 		if (k >= t->len) {
 			rerror(c, e->b->loc, "index %" PRIu64 " out of range for %s (length %" PRIu64 ")",
@@ -1047,14 +1111,8 @@ static void resolve_probe(struct rctx *c, const struct spec *s, const struct spe
 {
 	struct plan *p = c->plan;
 	struct plan_probe *pp;
-	if (!version_matches(c, sp)) {
-		struct strbuf sb = {0};
-		go_constraint_print(sp->go, &sb);
-		add_notice(p, xasprintf("probe '%s' skipped: %s does not match go: \"%s\"", sp->table,
-					gobin_go_version(c->t->bin), sb.buf ? sb.buf : ""));
-		sb_free(&sb);
-		return;
-	}
+	if (!version_matches(c, sp))
+		return; /* reported per table by note_version_skips() */
 	c->fn = lookup_func(c, sp);
 	if (!c->fn)
 		return;
@@ -1110,6 +1168,54 @@ out:
 	c->locs = NULL;
 }
 
+/* A table none of whose variants' `go:` matches this binary is skipped,
+ * and said so once; variants that lost to another one are not news. */
+static void note_version_skips(struct rctx *c, const struct spec *s)
+{
+	for (uint32_t i = 0; i < s->nprobes; i++) {
+		const struct spec_probe *sp = &s->probes[i];
+		struct strbuf sb = {0};
+		bool first = true, any = false;
+
+		for (uint32_t k = 0; k < i && first; k++)
+			first = strcmp(s->probes[k].table, sp->table) != 0;
+		if (!first)
+			continue;
+		for (uint32_t k = i; k < s->nprobes; k++) {
+			const struct spec_probe *v = &s->probes[k];
+			if (strcmp(v->table, sp->table) != 0)
+				continue;
+			if (version_matches(c, v)) {
+				any = true;
+				break;
+			}
+			if (sb.len)
+				sb_puts(&sb, " | ");
+			go_constraint_print(v->go, &sb);
+		}
+		if (!any)
+			add_notice(c->plan, xasprintf("table '%s' skipped: %s has no variant for %s (go: %s)",
+						      sp->table, s->file.path, gobin_go_version(c->t->bin),
+						      sb.buf));
+		sb_free(&sb);
+	}
+}
+
+/* Two specs of one run may not both produce a table of the same name. */
+static void check_unique_tables(struct rctx *c)
+{
+	struct plan *p = c->plan;
+
+	for (uint32_t i = 0; i < p->nprobes; i++)
+		for (uint32_t k = 0; k < i; k++)
+			if (strcmp(p->probes[i].table, p->probes[k].table) == 0) {
+				diag_error(c->d, p->probes[i].loc, "table '%s' is produced twice in this run",
+					   p->probes[i].table);
+				diag_at(c->d, DIAG_NOTE, p->probes[k].loc, "first produced here");
+				break;
+			}
+}
+
 struct plan *resolve_specs(struct target *t, struct spec *const *specs, size_t nspecs,
 			   struct diags *d)
 {
@@ -1131,7 +1237,9 @@ struct plan *resolve_specs(struct target *t, struct spec *const *specs, size_t n
 			c.failed = false;
 			resolve_probe(&c, specs[i], &specs[i]->probes[k]);
 		}
+		note_version_skips(&c, specs[i]);
 	}
+	check_unique_tables(&c);
 	if (d->nerrors) {
 		plan_free(p);
 		return NULL;
@@ -1210,6 +1318,4 @@ void plan_print(const struct plan *p, const struct target *t, FILE *out)
 				pc->type_name ? pc->type_name : "", pc->access ? pc->access : "");
 		}
 	}
-	for (uint32_t i = 0; i < p->nnotices; i++)
-		fprintf(out, "notice: %s\n", p->notices[i]);
 }
