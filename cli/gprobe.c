@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "spec.h" /* before gobin.h: elf.h defines AT_ENTRY */
@@ -18,6 +19,7 @@
 #include "diag.h"
 #include "goabi.h"
 #include "gobin.h"
+#include "report.h"
 #include "resolve.h"
 #include "tracer.h"
 #include "util.h"
@@ -35,6 +37,7 @@ static const char usage_main[] =
 	"  compile SPEC... -e EXE [-o OUT.bpf.o] [--emit-c FILE]\n"
 	"  check SPEC... -e EXE                               resolve only; print the plan\n"
 	"  inspect EXE [SYMBOL|TYPE|PATTERN]                  Go version, functions, types\n"
+	"  report ROWS.jsonl [-o REPORT.html]                 HTML page of GC and scheduler rows\n"
 	"  version\n"
 	"\n"
 	"'gprobe <command> --help' describes each command.\n";
@@ -197,6 +200,26 @@ static int parse_opts(int argc, char **argv, const char *usage, struct cli *o)
 	return -1;
 }
 
+/* GPROBE_TIMING=1 prints each stage's wall time on stderr, with the Unix
+ * time it ended so that bench/ can line stages up with the target's clock. */
+static bool timing_on;
+static struct timespec timing_last;
+
+static void timing_mark(const char *stage)
+{
+	struct timespec now;
+
+	if (!timing_on)
+		return;
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (stage)
+		fprintf(stderr, "gprobe: timing: %-8s %9.3f ms, done at %lld%09ld\n", stage,
+			(double)(now.tv_sec - timing_last.tv_sec) * 1e3 +
+				(double)(now.tv_nsec - timing_last.tv_nsec) / 1e6,
+			(long long)now.tv_sec, now.tv_nsec);
+	timing_last = now;
+}
+
 static void print_diags(struct diags *d)
 {
 	if (d->out.len)
@@ -213,16 +236,19 @@ static int load_and_resolve(struct cli *o, const char *target_path, struct spec 
 	*specs = xcalloc(o->nspecs, sizeof(**specs));
 	for (size_t i = 0; i < o->nspecs; i++)
 		(*specs)[i] = spec_load(o->specs[i], &d);
+	timing_mark("spec");
 	if (d.nerrors) {
 		print_diags(&d);
 		return EXIT_USAGE;
 	}
 	*t = target_open(target_path, &d);
+	timing_mark("elf+dwarf");
 	if (!*t) {
 		print_diags(&d);
 		return EXIT_USAGE;
 	}
 	*plan = resolve_specs(*t, *specs, o->nspecs, &d);
+	timing_mark("resolve");
 	print_diags(&d);
 	if (!*plan)
 		return EXIT_USAGE;
@@ -315,10 +341,12 @@ static int build(struct cli *o, const char *target_path, struct target **t, stru
 		goto out;
 	}
 	codegen_generate(plan, (*t)->bin, target_path, prog, &d);
+	timing_mark("codegen");
 	if (o->emit_c && write_file(o->emit_c, (*prog)->bpf_c, strlen((*prog)->bpf_c)) < 0)
 		rc = EXIT_RUNTIME;
 	else if (codegen_compile(*prog, &d) < 0)
 		rc = EXIT_RUNTIME;
+	timing_mark("clang");
 	print_diags(&d);
 out:
 	plan_free(plan);
@@ -367,6 +395,7 @@ static int cmd_run(int argc, char **argv)
 			.sym_ctx = t->bin,
 		};
 		rc = gp_run(prog, &ro);
+		timing_mark("run");
 	}
 out:
 	gp_program_free(prog);
@@ -644,7 +673,13 @@ out:
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
+	const char *timing = getenv("GPROBE_TIMING");
 
+	timing_on = timing && *timing && strcmp(timing, "0") != 0;
+	timing_mark(NULL);
+	if (timing_on)
+		fprintf(stderr, "gprobe: timing: main at %lld%09ld\n", (long long)timing_last.tv_sec,
+			timing_last.tv_nsec);
 	if (!cmd) {
 		fputs(usage_main, stderr);
 		return EXIT_USAGE;
@@ -657,6 +692,8 @@ int main(int argc, char **argv)
 		return cmd_check(argc - 1, argv + 1);
 	if (strcmp(cmd, "inspect") == 0)
 		return cmd_inspect(argc - 1, argv + 1);
+	if (strcmp(cmd, "report") == 0)
+		return gp_report_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "gen-db") == 0)
 		return cmd_gen_db(argc - 1, argv + 1);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
