@@ -9,7 +9,8 @@ separated). A case is a list of `KEY value` lines:
   SPEC     the probes: YAML lines indented below it, as under `probes:`
   MODE     cmd (default: gprobe run -- TARGET), pid (-p on a started process),
            exe (-e with two processes of TARGET at once)
-  GPROBE   extra gprobe arguments, e.g. `-t only_this_table`
+  GPROBE   extra gprobe arguments, e.g. `-t only_this_table` or a pack:
+           `{src}/specs/gc.yaml` ({src} is the source tree)
   GO       Go version constraint, e.g. `>=1.17`; other versions skip the case
   PAIR     TABLE FUNC: the i-th row of TABLE belongs to the i-th call of FUNC
            that the target reported (counts must be equal; goids must agree)
@@ -19,7 +20,8 @@ separated). A case is a list of `KEY value` lines:
            the column's max_string cut (`CHECK name = args.s max=64`)
   ROWS     TABLE N: exactly N rows (N may be `calls(FUNC)`)
   EXPECT   a Python expression over `rows` (table -> list of dicts),
-           `calls` (func -> list of records), `done` (the target's summary),
+           `calls` (func -> list of records), `done` (the target's "done"
+           event), `summary` (the last JSON line the target printed),
            `out` (gprobe's stderr) and `status`; must be true
   UNTRACED same: the target, run again without gprobe, reports exactly the
            same calls (arguments and results)
@@ -45,6 +47,7 @@ import time
 
 GPROBE = None
 TESTPROGS = None
+SRC = None
 
 
 class Case:
@@ -198,7 +201,9 @@ class Run:
         binary = os.path.join(TESTPROGS, "go" + self.version, c.target[0])
         argv = [binary] + c.target[1:]
         rows_path = os.path.join(self.tmp, "rows.jsonl")
-        base = [GPROBE, "run", self.spec_file(), "-f", "json", "-o", rows_path] + c.gprobe
+        specs = [self.spec_file()] if c.spec else []
+        extra = [a.replace("{src}", SRC) for a in c.gprobe]
+        base = [GPROBE, "run"] + specs + ["-f", "json", "-o", rows_path] + extra
         targets_out = []
         if c.mode == "cmd":
             p = subprocess.run(base + ["--"] + argv, stdout=subprocess.PIPE,
@@ -213,8 +218,10 @@ class Run:
                 for r in parse_jsonl(f.read()):
                     rows.setdefault(r["table"], []).append(r)
         calls, done = {}, {}
+        self.summary = {}
         for out in targets_out:
             for rec in parse_jsonl(out):
+                self.summary = rec
                 if "func" in rec:
                     calls.setdefault(rec["func"], []).append(rec)
                 elif rec.get("event") == "done":
@@ -300,7 +307,8 @@ def check(run, status, err, rows, calls, done):
         if sorted(map(repr, traced)) != sorted(map(repr, run.untraced)):
             fails.append("the traced program reported other calls than the untraced one")
     env = {"rows": rows, "calls": calls, "done": done, "out": err, "status": status,
-           "pids": getattr(run, "pids", []), "re": re}
+           "pids": getattr(run, "pids", []), "re": re, "summary": getattr(run, "summary", {}),
+           "col": lambda t, c: [r[c] for r in rows.get(t, [])]}
     for e in c.expects:
         try:
             ok = eval(e, dict(env, __builtins__=__builtins__))
@@ -329,10 +337,11 @@ def bpf_available():
 
 
 def main():
-    global GPROBE, TESTPROGS
+    global GPROBE, TESTPROGS, SRC
     GPROBE = os.path.abspath(sys.argv[1])
     TESTPROGS = os.environ.get("GPROBE_TESTPROGS") or os.path.join(os.path.dirname(GPROBE), "testprogs")
-    src = os.environ.get("GPROBE_SRC") or os.path.join(os.path.dirname(__file__), "..", "..")
+    src = SRC = os.path.abspath(os.environ.get("GPROBE_SRC") or
+                                os.path.join(os.path.dirname(__file__), "..", ".."))
     files = sys.argv[2:] or sorted(glob.glob(os.path.join(src, "tests", "e2e", "*.test")))
     only = os.environ.get("GPROBE_E2E_ONLY")
     why = bpf_available()
