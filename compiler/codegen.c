@@ -324,7 +324,7 @@ static void emit_entry_companion(struct gen *g, const struct plan_probe *pp)
 		g->depth--;
 		line(g, "}");
 	}
-	line(g, "gp_entry_save(%u, goid, gp_frame_depth(ctx), &val);", pp->id);
+	line(g, "gp_entry_save(%u, gp_pair_id(ctx, goid), gp_frame_depth(ctx), &val);", pp->id);
 	line(g, "return 0;");
 	sb_puts(g->sb, "}\n");
 }
@@ -341,13 +341,13 @@ static void emit_probe(struct gen *g, const struct plan_probe *pp, const struct 
 	line(g, "__u64 goid = gp_goid(ctx);");
 	if (pp->needs_entry) {
 		line(g, "__u64 saved[GP_ENTRY_WORDS] = {}, saved_faults = ~0ULL, entry_ns = 0;");
-		line(g, "struct gp_entry_val *e = gp_entry_lookup(%u, goid, gp_frame_depth(ctx));", pp->id);
+		line(g, "struct gp_entry_val *e = gp_entry_lookup(%u, gp_pair_id(ctx, goid), gp_frame_depth(ctx));", pp->id);
 		line(g, "if (e) {");
 		line(g, "\tentry_ns = e->ktime_ns;");
 		line(g, "\tsaved_faults = e->faults;");
 		for (uint32_t i = 0; i < pp->nsaved; i++)
 			line(g, "\tsaved[%u] = e->words[%u];", i, i);
-		line(g, "\tgp_entry_delete(%u, goid, gp_frame_depth(ctx));", pp->id);
+		line(g, "\tgp_entry_delete(%u, gp_pair_id(ctx, goid), gp_frame_depth(ctx));", pp->id);
 		line(g, "}");
 		line(g, "(void)saved; (void)saved_faults; (void)entry_ns;");
 	}

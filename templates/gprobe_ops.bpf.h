@@ -101,4 +101,12 @@ static __always_inline __u64 gp_ld_bytes(int *f, __u64 addr, __u32 n)
 	return v;
 }
 
+/* Whose entry a return pairs with: the goroutine, or, on a g0 (goid 0,
+ * one per M: the scheduler, systemstack code), that g0 itself, so two Ms
+ * in the same runtime function at once never take each other's entry. */
+static __always_inline __u64 gp_pair_id(struct pt_regs *ctx, __u64 goid)
+{
+	return goid ? goid : gp_cur_g(ctx) | (1ULL << 63);
+}
+
 #endif
