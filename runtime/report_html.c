@@ -333,7 +333,9 @@ static void table_panel(struct page *pg, const struct gp_rtable *t, enum section
 	struct strbuf consts = { 0 };
 	char buf[32];
 
-	fprintf(pg->f, "<details open id=\"t-");
+	static const char *const secs[SEC_N] = { "gc", "sched", "other" };
+
+	fprintf(pg->f, "<details open class=\"panel\" data-section=\"%s\" id=\"t-", secs[sec]);
 	gp_esc(pg->f, t->name);
 	fprintf(pg->f, "\"><summary>");
 	gp_esc(pg->f, t->name);
@@ -385,7 +387,8 @@ static void gc_timeline(struct page *pg)
 			pg->end_t->name);
 	if (pg->npauses)
 		fprintf(pg->f, " · %zu pauses (%s)", pg->npauses, pg->pause_t->name);
-	fputs("</div>", pg->f);
+	fprintf(pg->f, "</div><div class=\"gclanes\" data-cycles=\"%zu\" data-pauses=\"%zu\">",
+		pg->ncycles, pg->npauses);
 	gp_frame_open(&c, pg->f, &pg->b, 20 * lanes);
 	int y = c.top + 3;
 	if (pg->ncycles) {
@@ -400,6 +403,7 @@ static void gc_timeline(struct page *pg)
 		gp_draw_spans(pg->f, pg->d, &pg->b, pg->pauses, pg->npauses, y, 14, &stw);
 	}
 	gp_chart_close(&c);
+	fputs("</div>", pg->f);
 }
 
 /* Every heap-sized column of the GC tables on one chart: live, goal,
@@ -441,6 +445,7 @@ static void heap_chart(struct page *pg)
 		fputs("</span>", pg->f);
 	}
 	fputs("</div>", pg->f);
+	fprintf(pg->f, "<div class=\"heap\" data-series=\"%zu\">", n);
 	gp_chart_open(&c, pg->f, &pg->b, 160, lo, hi, GP_U_BYTES);
 	overlay_cycles(pg, &c);
 	for (size_t i = 0; i < n; i++) {
@@ -449,6 +454,7 @@ static void heap_chart(struct page *pg)
 		free((char *)names[i]);
 	}
 	gp_chart_close(&c);
+	fputs("</div>", pg->f);
 }
 
 static void cycle_table(struct page *pg)

@@ -473,7 +473,7 @@ void gp_sched_free(struct gp_sched *s)
 
 /* ---- the scheduler's part of the page --------------------------------------- */
 
-#define LANE_H 18
+#define LANE_H 22
 #define MAX_LANES 256
 #define EXACT_RUNS 3000
 #define EXACT_PARKS 2000
@@ -609,10 +609,14 @@ static void park_marks(struct view *v)
 			continue;
 		size_t at = p->lane * PARK_BINS + gp_bucket(&bins, p->t);
 		cnt[at]++;
-		if (votes[at] == 0)
-			cand[at] = p->reason, votes[at] = 1;
-		else
-			votes[at] += cand[at] == p->reason ? 1 : (uint64_t)-1;
+		if (votes[at] == 0) {
+			cand[at] = p->reason;
+			votes[at] = 1;
+		} else if (cand[at] == p->reason) {
+			votes[at]++;
+		} else {
+			votes[at]--;
+		}
 	}
 	for (size_t at = 0; at < nb; at++) {
 		if (!cnt[at])
@@ -654,6 +658,8 @@ static void timeline(struct view *v)
 		s->exec_table, s->create_table ? "" : " (no creation table: unknown)",
 		s->nparks, s->nruns > EXACT_RUNS ? "; per bucket, the goroutine that ran longest" : "");
 	legend(v);
+	fprintf(v->f, "<div class=\"timeline\" data-lanes=\"%zu\" data-runs=\"%zu\" "
+		"data-parks=\"%zu\">", s->nlanes, s->nruns, s->nparks);
 	gp_frame_open(&c, v->f, v->b, (int)v->nlanes * LANE_H);
 	v->top = c.top;
 	for (size_t l = 0; l < v->nlanes; l++)
@@ -666,6 +672,7 @@ static void timeline(struct view *v)
 		merged_runs(v);
 	park_marks(v);
 	gp_chart_close(&c);
+	fputs("</div>", v->f);
 	if (s->nlanes > v->nlanes)
 		fprintf(v->f, "<div class=\"note\">the first %zu of %zu lanes</div>", v->nlanes,
 			s->nlanes);
@@ -717,8 +724,12 @@ static void func_table(struct view *v)
 			parks += fs->reasons[r].parks;
 			pns += fs->reasons[r].ns;
 		}
-		fprintf(v->f, "<tr><td><i style=\"display:inline-block;width:9px;height:9px;"
-			"background:%s\"></i> ", func_color(v, fs->func));
+		fputs("<tr data-func=\"", v->f);
+		gp_esc(v->f, func_name(v, fs->func));
+		fprintf(v->f, "\" data-created=\"%" PRIu64 "\" data-exited=\"%" PRIu64 "\" "
+			"data-run-ns=\"%" PRId64 "\"><td><i style=\"display:inline-block;width:9px;"
+			"height:9px;background:%s\"></i> ", fs->goroutines, fs->exited, fs->run_ns,
+			func_color(v, fs->func));
 		gp_esc(v->f, func_name(v, fs->func));
 		gp_fmt(buf, sizeof(buf), (double)fs->run_ns, GP_U_NS);
 		fprintf(v->f, "</td><td class=\"n\">%" PRIu64 "</td><td class=\"n\">%" PRIu64
@@ -729,10 +740,15 @@ static void func_table(struct view *v)
 			buf);
 		for (size_t r = 0; r < fs->nreasons && r < 4; r++) {
 			gp_fmt(buf, sizeof(buf), (double)fs->reasons[r].ns, GP_U_NS);
+			const char *why = fs->reasons[r].reason ?
+				gp_rdata_str(v->d, fs->reasons[r].reason) : "?";
 			fputs(r ? "; " : "", v->f);
-			gp_esc(v->f, fs->reasons[r].reason ? gp_rdata_str(v->d, fs->reasons[r].reason)
-							    : "?");
-			fprintf(v->f, " %" PRIu64 "× %s", fs->reasons[r].parks, buf);
+			fputs("<span data-reason=\"", v->f);
+			gp_esc(v->f, why);
+			fprintf(v->f, "\" data-parks=\"%" PRIu64 "\" data-ns=\"%" PRId64 "\">",
+				fs->reasons[r].parks, fs->reasons[r].ns);
+			gp_esc(v->f, why);
+			fprintf(v->f, " %" PRIu64 "× %s</span>", fs->reasons[r].parks, buf);
 		}
 		fputs("</td></tr>\n", v->f);
 	}

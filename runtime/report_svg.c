@@ -33,7 +33,7 @@ void gp_fmt(char *buf, size_t n, double v, enum gp_unit u)
 	}
 	switch (u) {
 	case GP_U_NS:
-		while (a >= 1000 && k < 3) {
+		while (a >= 999.5 && k < 3) {
 			a /= 1000;
 			v /= 1000;
 			k++;
@@ -41,7 +41,7 @@ void gp_fmt(char *buf, size_t n, double v, enum gp_unit u)
 		snprintf(buf, n, "%.3g %s", v, ns_units[k]);
 		break;
 	case GP_U_BYTES:
-		while (a >= 1024 && k + 1 < ARRAY_SIZE(byte_units)) {
+		while (a >= 999.5 && k + 1 < ARRAY_SIZE(byte_units)) {
 			a /= 1024;
 			v /= 1024;
 			k++;
@@ -53,7 +53,7 @@ void gp_fmt(char *buf, size_t n, double v, enum gp_unit u)
 			snprintf(buf, n, "%.4g", v);
 			break;
 		}
-		while (a >= 1000 && k + 1 < ARRAY_SIZE(si)) {
+		while (a >= 999.5 && k + 1 < ARRAY_SIZE(si)) {
 			a /= 1000;
 			v /= 1000;
 			k++;
