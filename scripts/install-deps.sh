@@ -17,6 +17,8 @@ PACKAGES=(
 	clang-19 libclang-cpp19-dev libclang-19-dev llvm-19-dev
 	bpftool bpftrace
 	python3 ca-certificates
+	# headless browser of tests/report_browser.sh (~125 MB download, 90 s)
+	chromium
 )
 
 log() { echo "install-deps: $*" >&2; }
