@@ -13,4 +13,8 @@ struct embedded_file {
 extern const struct embedded_file gp_embedded_headers[];
 extern const size_t gp_n_embedded_headers;
 
+/* The offsets databases of bpf-gen/db/, named "go1.22.yaml" (offsetsdb.h). */
+extern const struct embedded_file gp_embedded_dbs[];
+extern const size_t gp_n_embedded_dbs;
+
 #endif
