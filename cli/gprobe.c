@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "spec.h" /* before gobin.h: elf.h defines AT_ENTRY */
+#include "spec.h"
 #include "codegen.h"
 #include "diag.h"
 #include "goabi.h"

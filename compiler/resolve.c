@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "spec.h" /* before gobin.h: elf.h defines AT_ENTRY */
+#include "spec.h"
 #include "disasm.h"
 #include "expr.h"
 #include "gobin.h"
@@ -1125,7 +1125,7 @@ static void resolve_probe(struct rctx *c, const struct spec *s, const struct spe
 	pp->table = sp->table;
 	pp->func = c->fn->name;
 	pp->id = p->nprobes;
-	pp->at_return = sp->at == AT_RETURN;
+	pp->at_return = sp->at == PROBE_AT_RETURN;
 	pp->loc = sp->table_loc;
 	c->pp = pp;
 	c->at_return = pp->at_return;

@@ -800,7 +800,7 @@ static void parse_at(struct ctx *c, const struct ynode *y, struct spec_probe *p)
 	if (!want_scalar(c, y, "at"))
 		return;
 	if (!strcmp(y->value, "entry") || !strcmp(y->value, "return")) {
-		p->at = y->value[0] == 'r' ? AT_RETURN : AT_ENTRY;
+		p->at = y->value[0] == 'r' ? PROBE_AT_RETURN : PROBE_AT_ENTRY;
 		return;
 	}
 	near = closest_name(y->value, names, ARRAY_SIZE(names));
@@ -1074,5 +1074,5 @@ uint32_t spec_column_max_string(const struct spec *s, const struct spec_probe *p
 
 const char *probe_at_name(enum probe_at at)
 {
-	return at == AT_RETURN ? "return" : "entry";
+	return at == PROBE_AT_RETURN ? "return" : "entry";
 }

@@ -32,7 +32,7 @@
 #define SPEC_DEFAULT_MAX_STRING 64
 #define SPEC_MAX_STRING_LIMIT 4096
 
-enum probe_at { AT_ENTRY, AT_RETURN };
+enum probe_at { PROBE_AT_ENTRY, PROBE_AT_RETURN };
 
 struct spec_label {
 	int64_t value;
@@ -59,7 +59,7 @@ struct spec_probe {
 	struct srcloc table_loc;
 	char *function;
 	struct srcloc function_loc;
-	enum probe_at at;        /* AT_ENTRY unless `at: return` */
+	enum probe_at at;        /* PROBE_AT_ENTRY unless `at: return` */
 	struct srcloc at_loc;    /* no file if `at` was not written */
 	struct go_constraint *go; /* NULL: any version */
 	char *go_text;

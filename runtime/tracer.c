@@ -540,9 +540,15 @@ static int attach_all(struct run *r)
 		}
 		r->links[r->nlinks++] = l;
 	}
-	if (r->opts->verbose)
-		fprintf(r->log, "gprobe: attached %zu uprobes to %s (%s %d)\n", r->nlinks,
-			r->attach_path, r->target > 0 ? "pid" : "all processes", (int)r->target);
+	/* -p and -e trace something already running: say when it is live. */
+	if (r->opts->verbose || !r->opts->cmd) {
+		if (r->target > 0)
+			fprintf(r->log, "gprobe: attached %zu uprobes to %s (pid %d); Ctrl-C to stop\n",
+				r->nlinks, r->attach_path, (int)r->target);
+		else
+			fprintf(r->log, "gprobe: attached %zu uprobes to %s (all processes); Ctrl-C to stop\n",
+				r->nlinks, r->attach_path);
+	}
 	return 0;
 }
 

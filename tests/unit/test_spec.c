@@ -48,7 +48,7 @@ static void test_design_example(void)
 	CHECK_STR(p->table, "gc_start");
 	CHECK_LOC(p->table_loc, 5, 12, 8);
 	CHECK_STR(p->function, "runtime.gcStart");
-	CHECK_INT(p->at, AT_ENTRY);
+	CHECK_INT(p->at, PROBE_AT_ENTRY);
 	CHECK(p->optional);
 	CHECK_STR(p->go_text, ">=1.21 <1.27");
 	go_constraint_print(p->go, &sb);
@@ -112,7 +112,7 @@ static void test_model_details(void)
 	CHECK(s->description == NULL);
 	struct spec_probe *p = &s->probes[0];
 	CHECK_STR(p->function, "runtime.(*mheap).allocSpan");
-	CHECK_INT(p->at, AT_RETURN);
+	CHECK_INT(p->at, PROBE_AT_RETURN);
 	CHECK_LOC(p->at_loc, 7, 9, 6);
 	CHECK(!p->optional);
 	CHECK_INT(p->go->ngroups, 2);
