@@ -62,6 +62,11 @@ struct srcloc srcloc_in(struct srcloc start, const char *text, size_t off, size_
 
 static struct srcloc loc_of(struct parser *p, size_t off, size_t len)
 {
+	/* An error at the end of the text (a cut escape) may ask for more. */
+	if (off > p->n)
+		off = p->n;
+	if (len > p->n - off)
+		len = p->n - off;
 	return srcloc_in(p->start, p->s, off, len);
 }
 

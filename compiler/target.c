@@ -153,10 +153,11 @@ static void note_var(struct target *t, const struct gvar *v)
 
 static void note_labels(struct target *t, const char *var, const struct gp_label *l, uint32_t n)
 {
-	struct rec_labels r = {var, xcalloc(n + 1, sizeof(*l)), n};
+	struct rec_labels r;
 
 	if (!t->rec)
 		return;
+	r = (struct rec_labels){var, xcalloc(n + 1, sizeof(*l)), n};
 	for (size_t i = 0; i < t->rec->nlabels; i++)
 		if (strcmp(t->rec->labels[i].var, var) == 0) {
 			free(r.labels);
