@@ -421,7 +421,8 @@ static void finish(struct replay *rp, int64_t t_end)
 		close_run(rp, &rp->gs[i], t_end);
 		close_park(rp, &rp->gs[i], t_end);
 	}
-	qsort(s->funcs, s->nfuncs, sizeof(*s->funcs), func_cmp);
+	if (s->nfuncs > 1)
+		qsort(s->funcs, s->nfuncs, sizeof(*s->funcs), func_cmp);
 }
 
 int gp_sched_build(const struct gp_rdata *d, const struct gp_tbuckets *b, struct gp_sched *s)
@@ -719,7 +720,8 @@ static void func_table(struct view *v)
 		struct gp_func_stats *fs = &v->s->funcs[i];
 		uint64_t parks = 0;
 		int64_t pns = 0;
-		qsort(fs->reasons, fs->nreasons, sizeof(*fs->reasons), reason_cmp);
+		if (fs->nreasons > 1)
+			qsort(fs->reasons, fs->nreasons, sizeof(*fs->reasons), reason_cmp);
 		for (size_t r = 0; r < fs->nreasons; r++) {
 			parks += fs->reasons[r].parks;
 			pns += fs->reasons[r].ns;
