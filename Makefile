@@ -11,13 +11,15 @@
 #   make clean      remove build/ and build-asan/
 #
 # Variables: JOBS (parallel compile jobs, default: cores), BUILD_TYPE,
-# CTEST_FLAGS (extra ctest arguments, e.g. CTEST_FLAGS='-R unit/').
+# CTEST_FLAGS (extra ctest arguments, e.g. CTEST_FLAGS='-R unit/'),
+# ASAN_TESTS (regex of the tests the sanitizer build runs, default ^unit/).
 
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD_TYPE ?= RelWithDebInfo
 BUILD      := build
 ASAN_BUILD := build-asan
 CTEST_FLAGS ?=
+ASAN_TESTS ?= ^unit/
 DEMO_ARGS  ?=
 
 .PHONY: all build deps configure check test testprogs asan demo gcdemo clean
@@ -43,11 +45,14 @@ test:
 
 # The sanitizer build runs only the unit tests: the script tests load BPF
 # and trace Go programs, which adds time but no sanitizer coverage of note.
-asan:
+# It shares the Go test programs of $(BUILD)/ rather than building its own.
+asan: testprogs
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DGPROBE_SANITIZE=ON
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@[ -L $(ASAN_BUILD)/testprogs ] || rm -rf $(ASAN_BUILD)/testprogs
+	ln -sfn $(abspath $(BUILD))/testprogs $(ASAN_BUILD)/testprogs
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-		ctest --test-dir $(ASAN_BUILD) --output-on-failure -R '^unit/' $(CTEST_FLAGS)
+		ctest --test-dir $(ASAN_BUILD) --output-on-failure -R '$(ASAN_TESTS)'
 
 check:
 	@echo "==== check: dependencies ===="
@@ -85,3 +90,9 @@ demo: deps configure
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
+
+# Benchmarks against the kernel's uprobe floor and bpftrace (root; about 10
+# minutes): writes bench/README.md. BENCH_ARGS=--quick for a smoke run.
+.PHONY: bench
+bench:
+	bench/run.sh $(BENCH_ARGS)
