@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "diag.h"
 #include "goabi.h"
@@ -102,5 +103,21 @@ struct plan {
 	uint32_t nirs, capirs;
 	uint32_t capprobes;
 };
+
+/* IR nodes, owned by the plan (freed with it). ir_load folds a constant
+ * addend of its address into the offset; ir_add folds constant sums. */
+struct ir *ir_new(struct plan *p, enum ir_op op);
+struct ir *ir_const(struct plan *p, uint64_t v, bool is_signed);
+struct ir *ir_load(struct plan *p, struct ir *addr, int64_t off, uint32_t size, bool is_signed);
+struct ir *ir_binary(struct plan *p, int op, struct ir *a, struct ir *b, bool is_signed);
+struct ir *ir_add(struct plan *p, struct ir *a, uint64_t k);
+/* Human-readable IR for `check`: u64[RAX+0x98], entry[0], ... */
+void ir_format(const struct ir *n, struct strbuf *sb);
+
+void plan_free(struct plan *p);
+
+struct target;
+/* `gprobe check` output: each probe's addresses, each column's access path and type. */
+void plan_print(const struct plan *p, const struct target *t, FILE *out);
 
 #endif

@@ -46,146 +46,6 @@ struct rctx {
 	bool failed;
 };
 
-/* ---- IR construction --------------------------------------------------- */
-
-static struct ir *ir_new(struct rctx *c, enum ir_op op)
-{
-	struct ir *n = xcalloc(1, sizeof(*n));
-
-	n->op = op;
-	VEC_PUSH(c->plan->irs, c->plan->nirs, c->plan->capirs, n);
-	return n;
-}
-
-static struct ir *ir_const(struct rctx *c, uint64_t v, bool is_signed)
-{
-	struct ir *n = ir_new(c, IR_CONST);
-	n->imm = v;
-	n->is_signed = is_signed;
-	return n;
-}
-
-static struct ir *ir_load(struct rctx *c, struct ir *addr, int64_t off, uint32_t size, bool is_signed)
-{
-	struct ir *n;
-
-	/* Fold address arithmetic into the load's offset. */
-	if (addr->op == IR_BINARY && addr->sub == IB_ADD && addr->b->op == IR_CONST) {
-		off += (int64_t)addr->b->imm;
-		addr = addr->a;
-	}
-	n = ir_new(c, IR_LOAD);
-	n->a = addr;
-	n->off = off;
-	n->size = (uint8_t)size;
-	n->is_signed = is_signed;
-	return n;
-}
-
-static struct ir *ir_binary(struct rctx *c, int op, struct ir *a, struct ir *b, bool is_signed)
-{
-	struct ir *n = ir_new(c, IR_BINARY);
-	n->sub = op;
-	n->a = a;
-	n->b = b;
-	n->is_signed = is_signed;
-	return n;
-}
-
-static struct ir *ir_add(struct rctx *c, struct ir *a, uint64_t k)
-{
-	if (k == 0)
-		return a;
-	if (a->op == IR_BINARY && a->sub == IB_ADD && a->b->op == IR_CONST)
-		return ir_binary(c, IB_ADD, a->a, ir_const(c, a->b->imm + k, false), false);
-	return ir_binary(c, IB_ADD, a, ir_const(c, k, false), false);
-}
-
-/* Human-readable IR for `check`: load8(RAX+0x98), saved[0], ... */
-static void ir_format(const struct ir *n, struct strbuf *sb)
-{
-	static const char *const binops[] = {
-		[IB_ADD] = "+", [IB_SUB] = "-", [IB_MUL] = "*", [IB_DIV] = "/", [IB_MOD] = "%",
-		[IB_AND] = "&", [IB_OR] = "|", [IB_XOR] = "^", [IB_SHL] = "<<", [IB_SHR] = ">>",
-		[IB_EQ] = "==", [IB_NE] = "!=", [IB_LT] = "<", [IB_LE] = "<=", [IB_GT] = ">",
-		[IB_GE] = ">=", [IB_LAND] = "&&", [IB_LOR] = "||",
-	};
-	struct gpiece p = {0};
-
-	switch (n->op) {
-	case IR_CONST:
-		if (n->is_signed && (int64_t)n->imm < 0)
-			sb_printf(sb, "%" PRId64, (int64_t)n->imm);
-		else
-			sb_printf(sb, n->imm > 4096 ? "0x%" PRIx64 : "%" PRIu64, n->imm);
-		break;
-	case IR_REG:
-		p.reg = n->reg;
-		sb_puts(sb, goabi_reg_name(&p));
-		if (n->size && n->size < 8)
-			sb_printf(sb, ":%u", n->size * 8);
-		break;
-	case IR_SP:
-		sb_puts(sb, "SP");
-		break;
-	case IR_LOAD:
-		sb_printf(sb, "%s%u[", n->is_signed ? "s" : "u", n->size * 8);
-		ir_format(n->a, sb);
-		if (n->off)
-			sb_printf(sb, "%s0x%" PRIx64, n->off < 0 ? "-" : "+",
-				  n->off < 0 ? (uint64_t)-n->off : (uint64_t)n->off);
-		sb_putc(sb, ']');
-		break;
-	case IR_SAVED:
-		sb_printf(sb, "entry[%u]", n->slot);
-		break;
-	case IR_GOID:
-		sb_puts(sb, "$goid");
-		break;
-	case IR_G:
-		sb_puts(sb, "$g");
-		break;
-	case IR_PID:
-		sb_puts(sb, "$pid");
-		break;
-	case IR_TID:
-		sb_puts(sb, "$tid");
-		break;
-	case IR_CPU:
-		sb_puts(sb, "$cpu");
-		break;
-	case IR_LATENCY:
-		sb_puts(sb, "$latency");
-		break;
-	case IR_UNARY:
-		sb_putc(sb, (char)n->sub);
-		ir_format(n->a, sb);
-		break;
-	case IR_BINARY:
-		sb_putc(sb, '(');
-		ir_format(n->a, sb);
-		sb_printf(sb, " %s ", binops[n->sub]);
-		ir_format(n->b, sb);
-		sb_putc(sb, ')');
-		break;
-	case IR_STREQ:
-		sb_puts(sb, "string(");
-		ir_format(n->a, sb);
-		sb_puts(sb, ", ");
-		ir_format(n->b, sb);
-		sb_printf(sb, ") %s <%u-byte literal>", n->sub ? "!=" : "==", n->slen);
-		break;
-	case IR_GUARD:
-	case IR_SELECT:
-		sb_puts(sb, n->op == IR_GUARD ? "guard(" : "select(");
-		ir_format(n->a, sb);
-		sb_puts(sb, " ? ");
-		ir_format(n->b, sb);
-		sb_puts(sb, n->op == IR_GUARD ? " : null)" : " : 0)");
-		break;
-	}
-}
-
 /* ---- diagnostics helpers ----------------------------------------------- */
 
 #define rerror(c, loc, ...)                              \
@@ -242,7 +102,7 @@ static struct rval param_place(struct rctx *c, uint32_t i)
 
 	if (l->kind == GLOC_STACK) {
 		r.kind = RV_MEM;
-		r.addr = ir_add(c, ir_new(c, IR_SP), (uint64_t)l->sp_off);
+		r.addr = ir_add(c->plan, ir_new(c->plan, IR_SP), (uint64_t)l->sp_off);
 	} else {
 		r.kind = RV_REGS;
 		r.loc = l;
@@ -269,7 +129,7 @@ static struct ir *load_part(struct rctx *c, const struct rval *r, uint32_t voff,
 
 	switch (r->kind) {
 	case RV_MEM:
-		n = ir_load(c, r->addr, voff, size, sign);
+		n = ir_load(c->plan, r->addr, voff, size, sign);
 		/* An argument in the caller's frame may be overwritten by the
 		 * time the function returns: return probes read it at entry. */
 		n->entry_only = r->is_arg && n->a->op == IR_SP;
@@ -279,14 +139,14 @@ static struct ir *load_part(struct rctx *c, const struct rval *r, uint32_t voff,
 		if (!p) {
 			rerror(c, loc, "internal: no register holds bytes %u..%u of this value",
 			       r->voff + voff, r->voff + voff + size);
-			return ir_const(c, 0, false);
+			return ir_const(c->plan, 0, false);
 		}
 		if (p->is_float) {
 			rerror(c, loc, "this value is passed in %s: BPF cannot read floating-point registers",
 			       goabi_reg_name(p));
-			return ir_const(c, 0, false);
+			return ir_const(c->plan, 0, false);
 		}
-		n = ir_new(c, IR_REG);
+		n = ir_new(c->plan, IR_REG);
 		n->reg = p->reg;
 		n->size = (uint8_t)size;
 		n->is_signed = sign;
@@ -298,7 +158,7 @@ static struct ir *load_part(struct rctx *c, const struct rval *r, uint32_t voff,
 	case RV_STRLIT:
 		break;
 	}
-	return ir_const(c, 0, false);
+	return ir_const(c->plan, 0, false);
 }
 
 /* A scalar IR value for an integer-like place. */
@@ -308,12 +168,12 @@ static struct ir *scalar_of(struct rctx *c, const struct rval *r, struct srcloc 
 		return r->val;
 	if (r->kind == RV_STRLIT) {
 		rerror(c, loc, "a string literal can only be compared with == or != in 'where'");
-		return ir_const(c, 0, false);
+		return ir_const(c->plan, 0, false);
 	}
 	if (!is_integer(r->type) && !(r->type && r->type->kind == GK_FLOAT)) {
 		rerror(c, loc, "%s value of type %s is not a number", gkind_name(r->type->kind),
 		       type_name(r->type));
-		return ir_const(c, 0, false);
+		return ir_const(c->plan, 0, false);
 	}
 	return load_part(c, r, 0, (uint32_t)r->type->size, is_signed(r->type), loc);
 }
@@ -398,7 +258,7 @@ static struct rval select_field(struct rctx *c, struct rval r, const char *name,
 	}
 	r.type = f->type;
 	if (r.kind == RV_MEM)
-		r.addr = ir_add(c, r.addr, off);
+		r.addr = ir_add(c->plan, r.addr, off);
 	else
 		r.voff += (uint32_t)off;
 	return r;
@@ -448,9 +308,9 @@ static struct rval var_place(struct rctx *c, const struct gvar *v, struct srcloc
 {
 	if (!v->type) {
 		rerror(c, loc, "the type of package variable '%s' is unknown", v->name);
-		return rv_scalar(ir_const(c, 0, false), NULL);
+		return rv_scalar(ir_const(c->plan, 0, false), NULL);
 	}
-	return (struct rval){.kind = RV_MEM, .type = v->type, .addr = ir_const(c, v->addr, false)};
+	return (struct rval){.kind = RV_MEM, .type = v->type, .addr = ir_const(c->plan, v->addr, false)};
 }
 
 /* Longest-prefix match of a dotted chain against package variables:
@@ -522,7 +382,7 @@ static struct rval resolve_ident(struct rctx *c, const struct expr *e)
 		if (c->fn->params[i].result && !c->at_return) {
 			rerror(c, e->loc, "result '%s' of %s is only available with 'at: return'",
 			       e->name, c->fn->name);
-			return rv_scalar(ir_const(c, 0, false), NULL);
+			return rv_scalar(ir_const(c->plan, 0, false), NULL);
 		}
 		return param_place(c, (uint32_t)i);
 	}
@@ -544,7 +404,7 @@ static struct rval resolve_ident(struct rctx *c, const struct expr *e)
 		free(args);
 		free(names);
 	}
-	return rv_scalar(ir_const(c, 0, false), NULL);
+	return rv_scalar(ir_const(c->plan, 0, false), NULL);
 }
 
 static struct rval resolve_dollar(struct rctx *c, const struct expr *e)
@@ -553,13 +413,13 @@ static struct rval resolve_dollar(struct rctx *c, const struct expr *e)
 	struct ir *n = NULL;
 
 	if (strcmp(v, "goid") == 0)
-		n = ir_new(c, IR_GOID);
+		n = ir_new(c->plan, IR_GOID);
 	else if (strcmp(v, "pid") == 0)
-		n = ir_new(c, IR_PID);
+		n = ir_new(c->plan, IR_PID);
 	else if (strcmp(v, "tid") == 0)
-		n = ir_new(c, IR_TID);
+		n = ir_new(c->plan, IR_TID);
 	else if (strcmp(v, "cpu") == 0)
-		n = ir_new(c, IR_CPU);
+		n = ir_new(c->plan, IR_CPU);
 	if (n)
 		return rv_scalar(n, gtypes_builtin(c->t->types, "uint64"));
 	if (strcmp(v, "g") == 0) {
@@ -567,17 +427,17 @@ static struct rval resolve_dollar(struct rctx *c, const struct expr *e)
 		struct gtype *pg = target_type(c->t, "*runtime.g");
 		if (!pg) {
 			rerror(c, e->loc, "$g needs the type runtime.g, which %s lacks", c->t->path);
-			return rv_scalar(ir_const(c, 0, false), NULL);
+			return rv_scalar(ir_const(c->plan, 0, false), NULL);
 		}
-		return rv_scalar(ir_new(c, IR_G), pg);
+		return rv_scalar(ir_new(c->plan, IR_G), pg);
 	}
 	if (strcmp(v, "latency") == 0) {
 		if (!c->at_return) {
 			rerror(c, e->loc, "$latency is only available with 'at: return'");
-			return rv_scalar(ir_const(c, 0, false), NULL);
+			return rv_scalar(ir_const(c->plan, 0, false), NULL);
 		}
 		c->pp->uses_latency = true;
-		return rv_scalar(ir_new(c, IR_LATENCY), gtypes_builtin(c->t->types, "int64"));
+		return rv_scalar(ir_new(c->plan, IR_LATENCY), gtypes_builtin(c->t->types, "int64"));
 	}
 	if (strncmp(v, "ret", 3) == 0) {
 		char *end;
@@ -586,19 +446,19 @@ static struct rval resolve_dollar(struct rctx *c, const struct expr *e)
 			goto unknown;
 		if (!c->at_return) {
 			rerror(c, e->loc, "$%s is only available with 'at: return'", v);
-			return rv_scalar(ir_const(c, 0, false), NULL);
+			return rv_scalar(ir_const(c->plan, 0, false), NULL);
 		}
 		uint32_t nres = c->fn->nparams - c->fn->nargs;
 		if (k >= nres) {
 			rerror(c, e->loc, "%s has %u result%s: no $%s", c->fn->name, nres,
 			       nres == 1 ? "" : "s", v);
-			return rv_scalar(ir_const(c, 0, false), NULL);
+			return rv_scalar(ir_const(c->plan, 0, false), NULL);
 		}
 		return param_place(c, c->fn->nargs + (uint32_t)k);
 	}
 unknown:
 	rerror(c, e->loc, "unknown variable '$%s' (known: $ret, $ret0.., $latency, $goid, $g, $pid, $tid, $cpu)", v);
-	return rv_scalar(ir_const(c, 0, false), NULL);
+	return rv_scalar(ir_const(c->plan, 0, false), NULL);
 }
 
 /* ---- indexing and builtins ---------------------------------------------- */
@@ -633,16 +493,16 @@ static struct rval dynamic_index(struct rctx *c, const struct expr *e, struct rv
 			return base;
 		}
 		data = base.addr;
-		len = ir_const(c, t->len, false);
+		len = ir_const(c->plan, t->len, false);
 	} else {
 		data = load_part(c, &base, 0, 8, false, e->loc);
 		len = load_part(c, &base, 8, 8, true, e->loc);
 	}
 	/* Unsigned compare: a negative index is a huge one, out of range too. */
-	guard = ir_new(c, IR_GUARD);
-	guard->a = ir_binary(c, IB_LT, i, len, false);
-	guard->b = ir_binary(c, IB_ADD, data,
-			     ir_binary(c, IB_MUL, i, ir_const(c, t->elem->size, false), false), false);
+	guard = ir_new(c->plan, IR_GUARD);
+	guard->a = ir_binary(c->plan, IB_LT, i, len, false);
+	guard->b = ir_binary(c->plan, IB_ADD, data,
+			     ir_binary(c->plan, IB_MUL, i, ir_const(c->plan, t->elem->size, false), false), false);
 	return (struct rval){.kind = RV_MEM, .type = t->elem, .addr = guard};
 }
 
@@ -670,7 +530,7 @@ static struct rval resolve_index(struct rctx *c, const struct expr *e)
 		}
 		base.type = t->elem;
 		if (base.kind == RV_MEM)
-			base.addr = ir_add(c, base.addr, k * t->elem->size);
+			base.addr = ir_add(c->plan, base.addr, k * t->elem->size);
 		else
 			base.voff += (uint32_t)(k * t->elem->size);
 		return base;
@@ -678,9 +538,9 @@ static struct rval resolve_index(struct rctx *c, const struct expr *e)
 	/* Slice: data pointer and length; out-of-range reads yield null. */
 	struct ir *data = load_part(c, &base, 0, 8, false, e->loc);
 	struct ir *len = load_part(c, &base, 8, 8, true, e->loc);
-	struct ir *guard = ir_new(c, IR_GUARD);
-	guard->a = ir_binary(c, IB_LT, ir_const(c, k, false), len, false);
-	guard->b = ir_add(c, data, k * t->elem->size);
+	struct ir *guard = ir_new(c->plan, IR_GUARD);
+	guard->a = ir_binary(c->plan, IB_LT, ir_const(c->plan, k, false), len, false);
+	guard->b = ir_add(c->plan, data, k * t->elem->size);
 	return (struct rval){.kind = RV_MEM, .type = t->elem, .addr = guard};
 }
 
@@ -705,7 +565,7 @@ static struct rval resolve_call(struct rctx *c, const struct expr *e)
 	arg = deref(c, arg, e->a->loc);
 	t = arg.type;
 	if (t && t->kind == GK_ARRAY)
-		return rv_scalar(ir_const(c, t->len, true), int_t);
+		return rv_scalar(ir_const(c->plan, t->len, true), int_t);
 	if (t && (t->kind == GK_STRING || t->kind == GK_SLICE)) {
 		if (strcmp(e->name, "cap") == 0 && t->kind == GK_STRING) {
 			rerror(c, e->loc, "cap() of a string is not defined");
@@ -718,9 +578,9 @@ static struct rval resolve_call(struct rctx *c, const struct expr *e)
 		/* hmap.count and hchan.qcount are the first word; a nil map or
 		 * channel has length 0, which a faulting read would hide as null. */
 		struct ir *p = scalar_of(c, &arg, e->loc);
-		struct ir *sel = ir_new(c, IR_SELECT);
-		sel->a = ir_binary(c, IB_NE, p, ir_const(c, 0, false), false);
-		sel->b = ir_load(c, p, 0, 8, true);
+		struct ir *sel = ir_new(c->plan, IR_SELECT);
+		sel->a = ir_binary(c->plan, IB_NE, p, ir_const(c->plan, 0, false), false);
+		sel->b = ir_load(c->plan, p, 0, 8, true);
 		sel->is_signed = true;
 		return rv_scalar(sel, int_t);
 	}
@@ -768,7 +628,7 @@ static bool is_string_place(const struct rval *r)
 static struct rval resolve_streq(struct rctx *c, const struct expr *e, struct rval s,
 				 const struct expr *lit, bool negate)
 {
-	struct ir *n = ir_new(c, IR_STREQ);
+	struct ir *n = ir_new(c->plan, IR_STREQ);
 
 	n->a = load_part(c, &s, 0, 8, false, e->loc);
 	n->b = load_part(c, &s, 8, 8, true, e->loc);
@@ -818,7 +678,7 @@ static struct rval resolve_binary(struct rctx *c, const struct expr *e, int op)
 		rerror(c, e->b->loc, "shift count %" PRIu64 " is not below 64", y->imm);
 		return a;
 	}
-	struct ir *n = ir_binary(c, op, x, y, sign);
+	struct ir *n = ir_binary(c->plan, op, x, y, sign);
 	if (cmp)
 		return rv_scalar(n, gtypes_builtin(c->t->types, "bool"));
 	if (x->op == IR_CONST && y->op == IR_CONST && !a.type && !b.type)
@@ -835,8 +695,8 @@ static struct rval resolve_unary(struct rctx *c, const struct expr *e, int op)
 		return a;
 	x = scalar_of(c, &a, e->a->loc);
 	if (op == '-' && x->op == IR_CONST) /* a negative literal stays a constant */
-		return rv_scalar(ir_const(c, (uint64_t)-(int64_t)x->imm, true), a.type);
-	n = ir_new(c, IR_UNARY);
+		return rv_scalar(ir_const(c->plan, (uint64_t)-(int64_t)x->imm, true), a.type);
+	n = ir_new(c->plan, IR_UNARY);
 	n->sub = op;
 	n->a = x;
 	n->is_signed = op == '!' ? false : (a.type ? is_signed(a.type) : true);
@@ -848,10 +708,10 @@ static struct rval resolve(struct rctx *c, const struct expr *e)
 	struct rval r;
 
 	if (c->failed)
-		return rv_scalar(ir_const(c, 0, false), NULL);
+		return rv_scalar(ir_const(c->plan, 0, false), NULL);
 	switch (e->kind) {
 	case EX_INT:
-		return rv_scalar(ir_const(c, e->ival, true), NULL);
+		return rv_scalar(ir_const(c->plan, e->ival, true), NULL);
 	case EX_STR:
 		return (struct rval){.kind = RV_STRLIT, .lit = e};
 	case EX_VAR:
@@ -864,7 +724,7 @@ static struct rval resolve(struct rctx *c, const struct expr *e)
 		if (resolve_var_chain(c, e, &r))
 			return r;
 		if (!c->failed && unknown_package_name(c, e))
-			return rv_scalar(ir_const(c, 0, false), NULL);
+			return rv_scalar(ir_const(c->plan, 0, false), NULL);
 		r = resolve(c, e->a);
 		if (c->failed)
 			return r;
@@ -879,7 +739,7 @@ static struct rval resolve(struct rctx *c, const struct expr *e)
 		return resolve_binary(c, e, binary_op(e));
 	}
 	rerror(c, e->loc, "internal: unknown expression kind %d", (int)e->kind);
-	return rv_scalar(ir_const(c, 0, false), NULL);
+	return rv_scalar(ir_const(c->plan, 0, false), NULL);
 }
 
 /* ---- columns ---------------------------------------------------------------- */
@@ -1019,7 +879,7 @@ static void save_entry_reads(struct rctx *c, struct ir *n)
 			       pp->table, MAX_SAVED);
 			return;
 		}
-		struct ir *copy = ir_new(c, n->op);
+		struct ir *copy = ir_new(c->plan, n->op);
 		*copy = *n;
 		pp->saved = xrealloc(pp->saved, (pp->nsaved + 1) * sizeof(*pp->saved));
 		pp->saved[pp->nsaved++] = copy;
@@ -1245,77 +1105,4 @@ struct plan *resolve_specs(struct target *t, struct spec *const *specs, size_t n
 		return NULL;
 	}
 	return p;
-}
-
-void plan_free(struct plan *p)
-{
-	if (!p)
-		return;
-	for (uint32_t i = 0; i < p->nprobes; i++) {
-		struct plan_probe *pp = &p->probes[i];
-		for (uint32_t k = 0; k < pp->ncols; k++) {
-			for (uint32_t l = 0; l < pp->cols[k].nlabels; l++)
-				free((char *)pp->cols[k].labels[l].text);
-			free(pp->cols[k].labels);
-			free(pp->cols[k].access);
-		}
-		free(pp->cols);
-		free(pp->rets);
-		free(pp->saved);
-		free(pp->probe_why);
-	}
-	free(p->probes);
-	for (uint32_t i = 0; i < p->nnotices; i++)
-		free(p->notices[i]);
-	free(p->notices);
-	for (uint32_t i = 0; i < p->nirs; i++)
-		free(p->irs[i]);
-	free(p->irs);
-	free(p);
-}
-
-static const char *colfmt_name(enum gp_colfmt f)
-{
-	static const char *const names[] = {
-		[GP_COL_INT] = "int", [GP_COL_UINT] = "uint", [GP_COL_BOOL] = "bool",
-		[GP_COL_FLOAT] = "float", [GP_COL_STRING] = "string", [GP_COL_PTR] = "pointer",
-		[GP_COL_SYM] = "symbol", [GP_COL_LABEL] = "label",
-	};
-	return names[f];
-}
-
-void plan_print(const struct plan *p, const struct target *t, FILE *out)
-{
-	char src[128];
-
-	fprintf(out, "target %s: %s, %s ABI, facts from %s\n", t->path, p->go_version,
-		p->regabi ? "register" : "stack", target_facts_source(t, src, sizeof(src)));
-	for (uint32_t i = 0; i < p->nprobes; i++) {
-		const struct plan_probe *pp = &p->probes[i];
-		fprintf(out, "probe %s: %s at %s\n", pp->table, pp->func, pp->at_return ? "return" : "entry");
-		if (!pp->at_return || pp->needs_entry)
-			fprintf(out, "  %s 0x%" PRIx64 " (%s+0x%" PRIx64 ", %s)\n",
-				pp->at_return ? "entry" : "probe", pp->probe_addr, pp->func,
-				pp->probe_addr - pp->entry, pp->probe_why ? pp->probe_why : "");
-		for (uint32_t r = 0; r < pp->nrets; r++)
-			fprintf(out, "  ret   0x%" PRIx64 " (%s+0x%" PRIx64 ")\n", pp->rets[r], pp->func,
-				pp->rets[r] - pp->entry);
-		for (uint32_t s = 0; s < pp->nsaved; s++) {
-			struct strbuf sb = {0};
-			ir_format(pp->saved[s], &sb);
-			fprintf(out, "  entry[%u] = %s\n", s, sb.buf);
-			sb_free(&sb);
-		}
-		if (pp->where) {
-			struct strbuf sb = {0};
-			ir_format(pp->where, &sb);
-			fprintf(out, "  where %s\n", sb.buf);
-			sb_free(&sb);
-		}
-		for (uint32_t k = 0; k < pp->ncols; k++) {
-			const struct plan_col *pc = &pp->cols[k];
-			fprintf(out, "  column %-16s %-8s %-20s %s\n", pc->name, colfmt_name(pc->fmt),
-				pc->type_name ? pc->type_name : "", pc->access ? pc->access : "");
-		}
-	}
 }

@@ -17,9 +17,5 @@ struct spec;
 /* Resolve every probe of every spec. NULL when any error was reported. */
 struct plan *resolve_specs(struct target *t, struct spec *const *specs, size_t nspecs,
 			   struct diags *d);
-void plan_free(struct plan *p);
-
-/* `gprobe check` output: each probe's addresses, each column's access path and type. */
-void plan_print(const struct plan *p, const struct target *t, FILE *out);
 
 #endif
