@@ -54,6 +54,8 @@ static const char usage_run[] =
 	"  -t, --table TABLE     only this table (repeatable)\n"
 	"  -b, --ringbuf BYTES   ring buffer size (default 16 MiB)\n"
 	"      --emit-c FILE     also write the generated BPF C to FILE\n"
+	"      --report FILE     at the end, write an HTML report of the rows to FILE\n"
+	"                        (rows go to -o as JSON Lines, by default FILE.jsonl)\n"
 	"  -v, --verbose         show libbpf's log\n"
 	"  -h, --help\n"
 	"\n"
@@ -85,6 +87,8 @@ struct cli {
 	const char *exe;
 	const char *out;
 	const char *emit_c;
+	const char *report;
+	bool fmt_given;
 	pid_t pid;
 	char **cmd;
 	const char **tables;
@@ -127,6 +131,7 @@ static int parse_opts(int argc, char **argv, const char *usage, struct cli *o)
 		{"format", required_argument, NULL, 'f'},   {"output", required_argument, NULL, 'o'},
 		{"duration", required_argument, NULL, 'd'}, {"table", required_argument, NULL, 't'},
 		{"ringbuf", required_argument, NULL, 'b'},  {"emit-c", required_argument, NULL, 'C'},
+		{"report", required_argument, NULL, 'R'},
 		{"verbose", no_argument, NULL, 'v'},        {"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -162,6 +167,7 @@ static int parse_opts(int argc, char **argv, const char *usage, struct cli *o)
 			o->exe = optarg;
 			break;
 		case 'f':
+			o->fmt_given = true;
 			if (gp_format_parse(optarg, &o->fmt) < 0)
 				return usage_error(usage, "unknown format '%s' (table, json or csv)", optarg);
 			break;
@@ -182,6 +188,9 @@ static int parse_opts(int argc, char **argv, const char *usage, struct cli *o)
 			break;
 		case 'C':
 			o->emit_c = optarg;
+			break;
+		case 'R':
+			o->report = optarg;
 			break;
 		case 'v':
 			o->verbose = true;
@@ -359,7 +368,7 @@ static int cmd_run(int argc, char **argv)
 	struct cli o = {0};
 	struct target *t = NULL;
 	struct gp_program *prog = NULL;
-	char *target_path = NULL;
+	char *target_path = NULL, *report_rows = NULL;
 	int rc = parse_opts(argc, argv, usage_run, &o);
 	int modes;
 
@@ -369,6 +378,16 @@ static int cmd_run(int argc, char **argv)
 	if (modes != 1) {
 		rc = usage_error(usage_run, "give exactly one of -p PID, -e EXE or -- CMD");
 		goto out;
+	}
+	if (o.report) {
+		/* The report is made from JSON rows: keep them in a file. */
+		if ((o.fmt_given && o.fmt != GP_FMT_JSON) || (o.out && !o.fmt_given)) {
+			rc = usage_error(usage_run, "--report needs the rows as JSON Lines: use -f json -o ROWS.jsonl, or neither");
+			goto out;
+		}
+		o.fmt = GP_FMT_JSON;
+		if (!o.out || strcmp(o.out, "-") == 0)
+			o.out = report_rows = xasprintf("%s.jsonl", o.report);
 	}
 	target_path = run_target(&o);
 	if (!target_path) {
@@ -397,7 +416,19 @@ static int cmd_run(int argc, char **argv)
 		rc = gp_run(prog, &ro);
 		timing_mark("run");
 	}
+	if (o.report) {
+		char *err = NULL;
+		if (gp_report_write(o.out, o.report, &err) < 0) {
+			fprintf(stderr, "gprobe: report: %s\n", err ? err : "failed");
+			if (!rc)
+				rc = EXIT_RUNTIME;
+		} else {
+			fprintf(stderr, "gprobe: wrote %s (rows in %s)\n", o.report, o.out);
+		}
+		free(err);
+	}
 out:
+	free(report_rows);
 	gp_program_free(prog);
 	target_close(t);
 	free(target_path);
