@@ -1,0 +1,3 @@
+module gprobe.dev/bench/target
+
+go 1.15
