@@ -79,6 +79,18 @@ static const char *binop_c(int op)
 
 static unsigned emit(struct gen *g, const struct ir *n);
 
+/* C for the values every probe can read about where it fires. */
+static const char *context_value(enum ir_op op)
+{
+	switch (op) {
+	case IR_GOID: return "goid";
+	case IR_G: return "gp_cur_g(ctx)";
+	case IR_PID: return "bpf_get_current_pid_tgid() >> 32";
+	case IR_TID: return "(__u32)bpf_get_current_pid_tgid()";
+	default: return "bpf_get_smp_processor_id()";
+	}
+}
+
 static unsigned emit_binary(struct gen *g, const struct ir *n)
 {
 	unsigned a, b, t;
@@ -180,24 +192,12 @@ static unsigned emit(struct gen *g, const struct ir *n)
 		line(g, "f |= (saved_faults >> %u) & 1;", n->slot);
 		return t;
 	case IR_GOID:
-		t = temp(g);
-		line(g, "__u64 t%u = goid;", t);
-		return t;
 	case IR_G:
-		t = temp(g);
-		line(g, "__u64 t%u = gp_cur_g(ctx);", t);
-		return t;
 	case IR_PID:
-		t = temp(g);
-		line(g, "__u64 t%u = bpf_get_current_pid_tgid() >> 32;", t);
-		return t;
 	case IR_TID:
-		t = temp(g);
-		line(g, "__u64 t%u = (__u32)bpf_get_current_pid_tgid();", t);
-		return t;
 	case IR_CPU:
 		t = temp(g);
-		line(g, "__u64 t%u = bpf_get_smp_processor_id();", t);
+		line(g, "__u64 t%u = %s;", t, context_value(n->op));
 		return t;
 	case IR_LATENCY:
 		t = temp(g);
