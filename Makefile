@@ -6,6 +6,7 @@
 #                   tests again under ASan/UBSan in build-asan/ (what CI runs)
 #   make demo       deps + build gprobe + examples/gcdemo, then trace it with specs/gc.yaml
 #   make testprogs  build the Go test programs with every cached Go version
+#   make gen        regenerate bpf-gen/db and bpf-gen/reports for every Go version
 #   make test       run the tests of an existing build
 #   make asan       build build-asan/ and run its unit tests
 #   make clean      remove build/ and build-asan/
@@ -96,3 +97,9 @@ clean:
 .PHONY: bench
 bench:
 	bench/run.sh $(BENCH_ARGS)
+
+# bpf-gen: the offsets databases and pack reports of every Go version of the
+# matrix (bpf-gen/README.md). CI runs `bpf-gen/gen.sh --check` instead.
+.PHONY: gen
+gen: build
+	GPROBE=$(BUILD)/gprobe bpf-gen/gen.sh

@@ -946,9 +946,23 @@ struct gtype *offsetsdb_type(struct offsetsdb *db, const char *name)
 {
 	struct dbtype *d = db_find_type(db, name);
 
+	struct gtype *t, *elem;
+
 	if (d)
 		return d->t;
-	return gtypes_builtin(db->ts, name);
+	if ((t = gtypes_builtin(db->ts, name)) || (t = gtypes_find(db->ts, name)))
+		return t;
+	/* Like the DWARF reader: "*X" exists whenever X does. */
+	if (name[0] != '*' || !(elem = offsetsdb_type(db, name + 1)))
+		return NULL;
+	t = gtypes_alloc(db->ts);
+	t->kind = GK_PTR;
+	t->name = gtypes_intern(db->ts, name);
+	t->size = 8;
+	t->align = 8;
+	t->elem = elem;
+	gtypes_add_named(db->ts, t);
+	return t;
 }
 
 const struct gvar *offsetsdb_var(struct offsetsdb *db, const char *name)
@@ -1060,4 +1074,13 @@ int offsetsdb_open_embedded(const char *go_version, struct gtypes *ts, struct of
 				 "regenerate them with `make gen` (bpf-gen/README.md)",
 				 go_version ? go_version : "an unknown Go version");
 	return -ENOENT;
+}
+
+/* Variable finders are not stored yet: the lead wires them into the
+ * schema once the generator lands (struct offsetsdb_finder). */
+const struct offsetsdb_finder *offsetsdb_var_finder(struct offsetsdb *db, const char *var)
+{
+	(void)db;
+	(void)var;
+	return NULL;
 }

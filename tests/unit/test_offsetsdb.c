@@ -247,6 +247,12 @@ static void test_every_kind(void)
 	CHECK(offsetsdb_type(db, "main.Z")->size == 0 && !offsetsdb_type(db, "main.Z")->opaque);
 	CHECK(offsetsdb_type(db, "int64") && offsetsdb_type(db, "int64")->size == 8);
 	CHECK(!offsetsdb_type(db, "main.Nope"));
+	CHECK(!offsetsdb_type(db, "*main.Nope"));
+	/* Pointers to known types exist without being written, as with DWARF. */
+	struct gtype *pp = offsetsdb_type(db, "**main.P");
+	CHECK(pp && pp->kind == GK_PTR && pp->size == 8 && pp->elem->kind == GK_PTR &&
+	      pp->elem->elem == offsetsdb_type(db, "main.P"));
+	CHECK(pp && offsetsdb_type(db, "**main.P") == pp && gtypes_find(ts, "*main.P") == pp->elem);
 	const struct gvar *v = offsetsdb_var(db, "main.V");
 	CHECK(v && v->addr == 0 && v->type->kind == GK_STRING && v->type->nfields == 2);
 	CHECK(offsetsdb_var(db, "main.bad")->type->kind == GK_INVALID);

@@ -1,0 +1,3 @@
+module gprobe.dev/bpf-gen/refprog
+
+go 1.15
