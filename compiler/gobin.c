@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -168,7 +167,7 @@ static int check_elf(struct gobin *b, char **err)
 	struct sect s;
 	int r;
 
-	b->elf = elf_begin(b->fd, ELF_C_READ_MMAP, NULL);
+	b->elf = elf_memory((char *)b->map, b->size);
 	if (!b->elf || elf_kind(b->elf) != ELF_K_ELF || !gelf_getehdr(b->elf, &eh))
 		return elf_fail(b, err);
 	if (eh.e_machine != EM_X86_64)
@@ -621,24 +620,39 @@ static int sys_fail(struct gobin *b, char **err, const char *what)
 static int map_file(struct gobin *b, char **err)
 {
 	struct stat st;
-	void *m;
+	uint8_t *m;
 
-	if (stat(b->path, &st))
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; what was
+	 * opened is checked, not what the path named a moment before. */
+	b->fd = open(b->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (b->fd < 0 || fstat(b->fd, &st))
 		return sys_fail(b, err, "");
 	if (S_ISDIR(st.st_mode))
 		return fail(b, err, -EISDIR, "%s: is a directory%s", NULL);
 	if (!S_ISREG(st.st_mode))
 		return fail(b, err, -EINVAL, "%s: not an ELF file%s", " (not a regular file)");
-	b->fd = open(b->path, O_RDONLY | O_CLOEXEC);
-	if (b->fd < 0 || fstat(b->fd, &st))
-		return sys_fail(b, err, "");
 	b->size = (size_t)st.st_size;
 	if (!b->size)
 		return 0;
-	m = mmap(NULL, b->size, PROT_READ, MAP_PRIVATE, b->fd, 0);
-	if (m == MAP_FAILED)
-		return sys_fail(b, err, "mmap: ");
+	/* A private copy, not a mapping: a mapped file truncated while it is
+	 * read (a rebuild, cp over it) turns every later access into SIGBUS. */
+	m = malloc(b->size);
+	if (!m) {
+		errno = ENOMEM;
+		return sys_fail(b, err, "");
+	}
 	b->map = m;
+	for (size_t done = 0; done < b->size;) {
+		ssize_t n = pread(b->fd, m + done, b->size - done, (off_t)done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return sys_fail(b, err, "read: ");
+		if (n == 0)
+			return fail(b, err, -EIO, "%s: the file shrank while being read%s",
+				    " (was it rebuilt?)");
+		done += (size_t)n;
+	}
 	return 0;
 }
 
@@ -677,8 +691,7 @@ void gobin_close(struct gobin *b)
 		return;
 	if (b->elf)
 		elf_end(b->elf);
-	if (b->map)
-		munmap((void *)b->map, b->size);
+	free((void *)b->map);
 	if (b->fd >= 0)
 		close(b->fd);
 	pclntab_free(&b->pcln);

@@ -1,6 +1,7 @@
 /* gobin.h — an opened Go executable: ELF layout, Go build info, functions.
  *
- * The file is mmapped once; every address in this API is a link-time
+ * The file is read once into a private copy (a mapping would turn a
+ * concurrent truncation into SIGBUS); every address in this API is a link-time
  * virtual address as it appears in the ELF (for PIE binaries that is the
  * address before load bias, which is also what uprobes want as an offset
  * base via gobin_vaddr_to_offset). Only x86-64 little-endian ELF64 is

@@ -1020,7 +1020,12 @@ struct spec *spec_load(const char *path, struct diags *d)
 			   (long long)st.st_size, SPEC_MAX_FILE);
 		return NULL;
 	}
-	err = read_file(path, &text, &len);
+	err = read_file_max(path, SPEC_MAX_FILE, &text, &len);
+	if (err == -EFBIG) {
+		diag_error(d, file_loc(&f), "spec file is too large (more than %u bytes)",
+			   SPEC_MAX_FILE);
+		return NULL;
+	}
 	if (err < 0) {
 		diag_error(d, file_loc(&f), "cannot read spec: %s", strerror(-err));
 		return NULL;

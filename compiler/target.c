@@ -50,7 +50,8 @@ struct target *target_open(const char *path, struct diags *d)
 	t->go_minor = gobin_go_minor(t->bin);
 	t->regabi = goabi_is_regabi(t->go_minor);
 	if (gobin_has_dwarf(t->bin)) {
-		rc = godwarf_open(gobin_fd(t->bin), t->types, &t->dw, &err);
+		/* gobin's private copy: never the file again (see gobin.c). */
+		rc = godwarf_open_elf(gobin_elf(t->bin), t->types, &t->dw, &err);
 		if (rc < 0) {
 			diag_error(d, (struct srcloc){0}, "%s: %s", path, err ? err : strerror(-rc));
 			free(err);
@@ -177,15 +178,70 @@ bool target_record_func(struct target *t, const char *name)
 	return f != NULL;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Does f's code name an address inside v? Fills the finder if so. */
+static bool ref_in(struct target *t, const char *fname, const struct gvar *v,
+		   struct offsetsdb_finder *out)
+{
+	const struct gobin_func *f = gobin_find_func(t->bin, fname);
+	uint64_t *tg = NULL, size = v->type && v->type->size ? v->type->size : 1;
+	size_t n = 0;
+	char *err = NULL;
+	bool found = false;
+
+	if (!f || disasm_rip_targets(gobin_code(t->bin, f->entry, f->end - f->entry),
+				     f->end - f->entry, f->entry, &tg, &n, &err) < 0) {
+		free(err);
+		return false;
+	}
+	for (size_t k = 0; k < n && !found; k++) {
+		if (tg[k] >= v->addr && tg[k] < v->addr + size) {
+			*out = (struct offsetsdb_finder){f->name, (uint32_t)k, (int64_t)(tg[k] - v->addr)};
+			found = true;
+		}
+	}
+	free(tg);
+	return found;
+}
+
+/* A way to find v again without symbols: first through the functions the
+ * packs probe (sorted, for determinism), then any runtime function. */
+static struct offsetsdb_finder var_finder(struct target *t, const struct gvar *v)
+{
+	struct offsetsdb_finder fd = {0};
+	const char **names = xcalloc(t->rec->nfuncs + 1, sizeof(*names));
+
+	for (size_t i = 0; i < t->rec->nfuncs; i++)
+		names[i] = t->rec->funcs[i]->name;
+	qsort(names, t->rec->nfuncs, sizeof(*names), cmp_str);
+	for (size_t i = 0; i < t->rec->nfuncs && !fd.func; i++)
+		ref_in(t, names[i], v, &fd);
+	free(names);
+	for (size_t i = 0; i < gobin_nfuncs(t->bin) && !fd.func; i++) {
+		const char *name = gobin_func_at_index(t->bin, i)->name;
+		if (strncmp(name, "runtime.", 8) == 0)
+			ref_in(t, name, v, &fd);
+	}
+	return fd;
+}
+
 int target_write_db(struct target *t, FILE *out)
 {
 	struct target_record *r = t->rec;
 	struct offsetsdb_labels_in *labels;
+	struct offsetsdb_finder *finders;
 	struct offsetsdb_in in;
 	int rc;
 
 	if (!r)
 		return -EINVAL;
+	finders = xcalloc(r->nvars + 1, sizeof(*finders));
+	for (size_t i = 0; i < r->nvars; i++)
+		finders[i] = var_finder(t, r->vars[i]);
 	labels = xcalloc(r->nlabels + 1, sizeof(*labels));
 	for (size_t i = 0; i < r->nlabels; i++)
 		labels[i] = (struct offsetsdb_labels_in){r->labels[i].var, r->labels[i].labels,
@@ -195,6 +251,7 @@ int target_write_db(struct target *t, FILE *out)
 		.funcs = r->funcs,
 		.nfuncs = r->nfuncs,
 		.vars = r->vars,
+		.finders = finders,
 		.nvars = r->nvars,
 		.full_types = r->types,
 		.nfull = r->ntypes,
@@ -203,6 +260,7 @@ int target_write_db(struct target *t, FILE *out)
 	};
 	rc = offsetsdb_write(out, &in);
 	free(labels);
+	free(finders);
 	return rc;
 }
 
@@ -255,6 +313,28 @@ const struct gfunc *target_func(struct target *t, const char *name, char **why)
 	return f;
 }
 
+/* A variable's address in a binary without symbols, from the code that
+ * refers to it (see struct offsetsdb_finder). */
+static int find_var(struct target *t, const struct offsetsdb_finder *fd, uint64_t *addr)
+{
+	const struct gobin_func *f = fd ? gobin_find_func(t->bin, fd->func) : NULL;
+	uint64_t *tg = NULL;
+	size_t n = 0;
+	char *err = NULL;
+	int rc = -ENOENT;
+
+	if (!f)
+		return -ENOENT;
+	if (disasm_rip_targets(gobin_code(t->bin, f->entry, f->end - f->entry), f->end - f->entry,
+			       f->entry, &tg, &n, &err) == 0 && fd->ref < n) {
+		*addr = tg[fd->ref] - (uint64_t)fd->delta;
+		rc = 0;
+	}
+	free(err);
+	free(tg);
+	return rc;
+}
+
 const struct gvar *target_var(struct target *t, const char *name, char **why)
 {
 	const struct gvar *v = NULL;
@@ -265,13 +345,15 @@ const struct gvar *target_var(struct target *t, const char *name, char **why)
 		v = godwarf_var(t->dw, name);
 	} else if (t->db) {
 		const struct gvar *dv = offsetsdb_var(t->db, name);
-		if (dv && gobin_symbol(t->bin, name, &addr, &size) == 0) {
+		if (dv && (gobin_symbol(t->bin, name, &addr, &size) == 0 ||
+			   find_var(t, offsetsdb_var_finder(t->db, name), &addr) == 0)) {
 			/* The database's copy takes the address this binary gives. */
 			((struct gvar *)dv)->addr = addr;
 			v = dv;
 		} else if (dv) {
 			*why = xasprintf("the address of %s is unknown: %s has neither DWARF nor a "
-					 "symbol table (stripped with -s)", name, t->path);
+					 "symbol table (stripped with -s), and the offsets database knows "
+					 "no code that refers to it", name, t->path);
 		}
 	}
 	if (v)

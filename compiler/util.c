@@ -174,6 +174,11 @@ const char *closest_name(const char *name, const char *const *cands, size_t n)
 
 int read_file(const char *path, char **data, size_t *len)
 {
+	return read_file_max(path, SIZE_MAX, data, len);
+}
+
+int read_file_max(const char *path, size_t max, char **data, size_t *len)
+{
 	struct stat st;
 	struct strbuf sb = {0};
 	char buf[65536];
@@ -182,9 +187,15 @@ int read_file(const char *path, char **data, size_t *len)
 
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (fstat(fd, &st))
+		st.st_mode = 0;
+	if (S_ISDIR(st.st_mode)) {
 		close(fd);
 		return -EISDIR;
+	}
+	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max) {
+		close(fd);
+		return -EFBIG;
 	}
 	while ((n = read(fd, buf, sizeof(buf))) != 0) {
 		if (n < 0) {
@@ -196,6 +207,11 @@ int read_file(const char *path, char **data, size_t *len)
 			return -err;
 		}
 		sb_add(&sb, buf, (size_t)n);
+		if (sb.len > max) {
+			close(fd);
+			sb_free(&sb);
+			return -EFBIG;
+		}
 	}
 	close(fd);
 	*len = sb.len;

@@ -54,5 +54,8 @@ const char *closest_name(const char *name, const char *const *cands, size_t n);
 
 /* Read a whole file into memory; returns 0 or -errno. */
 int read_file(const char *path, char **data, size_t *len);
+/* Same, but -EFBIG once more than `max` bytes arrive (/dev/zero, a pipe
+ * that never ends); the size of a regular file is checked before reading. */
+int read_file_max(const char *path, size_t max, char **data, size_t *len);
 
 #endif

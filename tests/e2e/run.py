@@ -25,6 +25,8 @@ separated). A case is a list of `KEY value` lines:
            `out` (gprobe's stderr) and `status`; must be true
   UNTRACED same: the target, run again without gprobe, reports exactly the
            same calls (arguments and results)
+  STDOUT   same: the target's whole stdout and its exit status are those of
+           a run without gprobe (`stdout` in EXPECT is the traced one)
   STATUS   expected gprobe exit status (default 0)
   TIMEOUT  seconds (default 60)
 
@@ -65,6 +67,7 @@ class Case:
         self.status = 0
         self.timeout = 60
         self.untraced = False
+        self.stdout_same = False
 
     def where(self):
         return "%s:%d" % (os.path.relpath(self.path), self.line)
@@ -117,6 +120,8 @@ def parse_file(path):
                 cur.expects.append(val)
             elif key == "UNTRACED":
                 cur.untraced = val == "same"
+            elif key == "STDOUT":
+                cur.stdout_same = val == "same"
             elif key == "STATUS":
                 cur.status = int(val)
             elif key == "TIMEOUT":
@@ -210,6 +215,7 @@ class Run:
                                stderr=subprocess.PIPE, timeout=c.timeout)
             status, err = p.returncode, p.stderr.decode("utf-8", "replace")
             targets_out.append(p.stdout.decode("utf-8", "replace"))
+            self.target_status = [status]
         else:
             status, err = self.attach_mode(base, argv, targets_out)
         rows = {}
@@ -230,6 +236,11 @@ class Run:
             p = subprocess.run(argv, stdout=subprocess.PIPE, timeout=c.timeout)
             self.untraced = [(r["func"], r.get("args"), r.get("results"))
                              for r in parse_jsonl(p.stdout.decode("utf-8", "replace")) if "func" in r]
+        self.stdout = targets_out
+        if c.stdout_same:
+            p = subprocess.run(argv, stdout=subprocess.PIPE, timeout=c.timeout)
+            self.untraced_stdout = p.stdout.decode("utf-8", "replace")
+            self.untraced_status = p.returncode
         return status, err, rows, calls, done
 
     def attach_mode(self, base, argv, targets_out):
@@ -258,6 +269,7 @@ class Run:
         for p in procs:
             out, _ = p.communicate(timeout=c.timeout)
             targets_out.append(out.decode("utf-8", "replace"))
+        self.target_status = [p.returncode for p in procs]
         if c.mode == "exe":
             time.sleep(0.5)
             g.send_signal(signal.SIGINT)
@@ -302,12 +314,21 @@ def check(run, status, err, rows, calls, done):
         want = len(calls.get(m.group(1), [])) if m else int(n)
         if len(rows.get(table, [])) != want:
             fails.append("%s: %d rows, expected %d" % (table, len(rows.get(table, [])), want))
+    if c.stdout_same:
+        for i, out in enumerate(run.stdout):
+            if out != run.untraced_stdout:
+                fails.append("target %d printed, traced:\n%s\n     untraced:\n%s" %
+                             (i, out[-600:], run.untraced_stdout[-600:]))
+            if run.target_status[i] != run.untraced_status:
+                fails.append("target %d exited %d traced, %d untraced" %
+                             (i, run.target_status[i], run.untraced_status))
     if c.untraced:
         traced = [(r["func"], r.get("args"), r.get("results")) for fn in calls for r in calls[fn]]
         if sorted(map(repr, traced)) != sorted(map(repr, run.untraced)):
             fails.append("the traced program reported other calls than the untraced one")
     env = {"rows": rows, "calls": calls, "done": done, "out": err, "status": status,
            "pids": getattr(run, "pids", []), "re": re, "summary": getattr(run, "summary", {}),
+           "stdout": "".join(getattr(run, "stdout", [])),
            "col": lambda t, c: [r[c] for r in rows.get(t, [])]}
     for e in c.expects:
         try:

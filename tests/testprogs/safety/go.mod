@@ -1,0 +1,3 @@
+module gprobe.test/safety
+
+go 1.15
