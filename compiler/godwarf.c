@@ -771,10 +771,53 @@ static void order_params(struct dwfunc *df)
 		df->f.nargs++;
 }
 
-/* Parameters of `fn` to add: all of them, or with `own_only` those that are
- * not a reference to an abstract origin's. */
+static const char *raw_name(Dwarf_Die *p)
+{
+	Dwarf_Attribute a;
+	const char *n = dwarf_formstring(dwarf_attr_integrate(p, DW_AT_name, &a));
+
+	return n ? n : "";
+}
+
+/* Does the abstract origin already declare a result of that DWARF name? */
+static bool origin_declares(Dwarf_Die *origin, Dwarf_Die *param)
+{
+	Dwarf_Die c;
+	const char *name = raw_name(param);
+
+	if (!origin || !attr_flag(param, DW_AT_variable_parameter) || dwarf_child(origin, &c) != 0)
+		return false;
+	do {
+		if (is_param(&c) && attr_flag(&c, DW_AT_variable_parameter) &&
+		    strcmp(raw_name(&c), name) == 0)
+			return true;
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return false;
+}
+
+/* Go (1.22 at least) emits some results twice, two identical "~r0" DIEs
+ * in a row; parameter names are unique in Go, so a repeat is dropped. */
+static bool named_before(Dwarf_Die *fn, Dwarf_Die *param)
+{
+	Dwarf_Die c;
+	const char *name = raw_name(param);
+
+	if (!*name || dwarf_child(fn, &c) != 0)
+		return false;
+	do {
+		if (dwarf_dieoffset(&c) == dwarf_dieoffset(param))
+			return false;
+		if (is_param(&c) && strcmp(raw_name(&c), name) == 0)
+			return true;
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return false;
+}
+
+/* Parameters of `fn` to add: all of them, or, for a concrete instance
+ * (`origin` set), those that are neither a reference to one of the
+ * origin's nor a result the origin declares already. */
 static uint32_t walk_params(struct godwarf *dw, struct dwfunc *df, Dwarf_Die *fn,
-			    Dwarf_Die *concrete, bool abstract, bool own_only, uint32_t max)
+			    Dwarf_Die *concrete, bool abstract, Dwarf_Die *origin, uint32_t max)
 {
 	Dwarf_Die c;
 	uint32_t n = 0;
@@ -782,7 +825,8 @@ static uint32_t walk_params(struct godwarf *dw, struct dwfunc *df, Dwarf_Die *fn
 	if (dwarf_child(fn, &c) != 0)
 		return 0;
 	do {
-		if (!is_param(&c) || (own_only && dwarf_hasattr(&c, DW_AT_abstract_origin)))
+		if (!is_param(&c) || named_before(fn, &c) ||
+		    (origin && (dwarf_hasattr(&c, DW_AT_abstract_origin) || origin_declares(origin, &c))))
 			continue;
 		if (df && df->f.nparams < max)
 			add_param(dw, df, &c, concrete, abstract);
@@ -811,14 +855,14 @@ static struct dwfunc *build_func(struct godwarf *dw, struct entry *e)
 		df->f.end = hi;
 	}
 	df->f.has_params = true;
-	n = walk_params(dw, NULL, &die, &die, false, has_origin, 0);
+	n = walk_params(dw, NULL, &die, &die, false, has_origin ? &origin : NULL, 0);
 	if (has_origin)
-		n += walk_params(dw, NULL, &origin, &die, true, false, 0);
+		n += walk_params(dw, NULL, &origin, &die, true, NULL, 0);
 	df->f.params = xcalloc(n ? n : 1, sizeof(*df->f.params));
 	df->param_die = xcalloc(n ? n : 1, sizeof(*df->param_die));
 	if (has_origin)
-		walk_params(dw, df, &origin, &die, true, false, n);
-	walk_params(dw, df, &die, &die, false, has_origin, n);
+		walk_params(dw, df, &origin, &die, true, NULL, n);
+	walk_params(dw, df, &die, &die, false, has_origin ? &origin : NULL, n);
 	order_params(df);
 	return df;
 }

@@ -161,6 +161,22 @@ static void check_binary(const char *ver, const char *path)
 			check_param(ver, t, f, i, &locs[i]);
 		free(locs);
 	}
+	/* Go 1.22 emits the two results of this one twice in DWARF; the
+	 * signature is (fd *FD) Read(p []byte) (int, error) everywhere. */
+	{
+		char *wl = xasprintf("%.*s/workload", (int)(strrchr(path, '/') - path), path);
+		struct target *w = target_open(wl, &d);
+		const struct gfunc *f = w && w->dw ? godwarf_func(w->dw, "internal/poll.(*FD).Read") : NULL;
+		CHECK(f != NULL);
+		if (f) {
+			CHECK_INT(f->nargs, 2);
+			CHECK_INT(f->nparams, 4);
+			CHECK_STR(f->params[2].type->name, "int");
+			CHECK_STR(f->params[3].type->name, "error");
+		}
+		target_close(w);
+		free(wl);
+	}
 	target_close(t);
 	diags_free(&d);
 }
