@@ -38,6 +38,12 @@ struct dbtype {
 	unsigned char state; /* cycle search: 0 new, 1 on the path, 2 done */
 };
 
+/* A variable; gvar first, so a struct dbvar * is a struct gvar *. */
+struct dbvar {
+	struct gvar v;
+	struct offsetsdb_finder find; /* .func NULL: none stored */
+};
+
 struct dblabels {
 	const char *var;
 	struct gp_label *labels;
@@ -52,7 +58,7 @@ struct offsetsdb {
 	struct gfunc *funcs;  /* sorted by name */
 	size_t nfuncs;
 	const char **func_names;
-	struct gvar *vars;    /* sorted by name */
+	struct dbvar *vars;   /* sorted by name */
 	size_t nvars;
 	const char **var_names;
 	struct dblabels *labels; /* sorted by var */
@@ -689,7 +695,7 @@ static int cmp_func(const void *a, const void *b)
 
 static int cmp_var(const void *a, const void *b)
 {
-	return strcmp(((const struct gvar *)a)->name, ((const struct gvar *)b)->name);
+	return strcmp(((const struct dbvar *)a)->v.name, ((const struct dbvar *)b)->v.name);
 }
 
 static int cmp_labels(const void *a, const void *b)
@@ -786,29 +792,70 @@ static bool read_funcs(struct rd *r, const struct ynode *m)
 	return no_dups(r, m, db->func_names, db->nfuncs, "function");
 }
 
+static bool get_i64(struct rd *r, const struct ynode *y, const char *what, int64_t *v)
+{
+	uint64_t u;
+	bool neg = y->kind == Y_SCALAR && y->value[0] == '-';
+	struct ynode abs = *y;
+
+	if (neg) {
+		abs.value++;
+		abs.vlen--;
+	}
+	if (!get_u64(r, &abs, what, DB_MAX_SIZE, &u))
+		return false;
+	*v = neg ? -(int64_t)u : (int64_t)u;
+	return true;
+}
+
+/* find: {func: F, ref: N, delta: D} (struct offsetsdb_finder). */
+static bool read_finder(struct rd *r, const struct ynode *y, struct offsetsdb_finder *fd)
+{
+	static const char *const keys[] = {"func", "ref", "delta", NULL};
+	const struct ynode *fn, *ref, *delta;
+	const char *name;
+	uint64_t k;
+
+	if (!want_kind(r, y, Y_MAP, "find") || !check_keys(r, y, "find", keys))
+		return false;
+	if (!(fn = need(r, y, "func", "find")) || !(ref = need(r, y, "ref", "find")) ||
+	    !(delta = need(r, y, "delta", "find")))
+		return false;
+	if (!(name = scalar(r, fn, "find.func")) || !get_u64(r, ref, "find.ref", 1u << 20, &k) ||
+	    !get_i64(r, delta, "find.delta", &fd->delta))
+		return false;
+	if (!*name)
+		return fail(r, fn, "find.func must name a function");
+	fd->func = gtypes_intern(r->ts, name);
+	fd->ref = (uint32_t)k;
+	return true;
+}
+
 static bool read_vars(struct rd *r, const struct ynode *m)
 {
-	static const char *const keys[] = {"type", NULL};
+	static const char *const keys[] = {"type", "find", NULL};
 	struct offsetsdb *db = r->db;
 
 	if (!want_kind(r, m, Y_MAP, "variables"))
 		return false;
 	db->vars = xcalloc(m->nkids / 2 + 1, sizeof(*db->vars));
 	for (uint32_t i = 0; i + 1 < m->nkids; i += 2) {
-		const struct ynode *k = m->kids[i], *v = m->kids[i + 1], *ty;
-		struct gvar *gv = &db->vars[db->nvars];
+		const struct ynode *k = m->kids[i], *v = m->kids[i + 1], *ty, *fd;
+		struct dbvar *dv = &db->vars[db->nvars];
 		const char *name = scalar(r, k, "a variable name");
 		if (!name || !want_kind(r, v, Y_MAP, "a variable") ||
 		    !check_keys(r, v, "a variable", keys) || !(ty = need(r, v, "type", "a variable")) ||
-		    !(gv->type = ref(r, ty, "a variable type")))
+		    !(dv->v.type = ref(r, ty, "a variable type")))
 			return false;
-		gv->name = gtypes_intern(r->ts, name);
+		if ((fd = map_get(v, "find")) && !read_finder(r, fd, &dv->find))
+			return false;
+		dv->v.name = gtypes_intern(r->ts, name);
 		db->nvars++;
 	}
 	qsort(db->vars, db->nvars, sizeof(*db->vars), cmp_var);
 	db->var_names = xcalloc(db->nvars + 1, sizeof(char *));
 	for (size_t i = 0; i < db->nvars; i++)
-		db->var_names[i] = db->vars[i].name;
+		db->var_names[i] = db->vars[i].v.name;
 	return no_dups(r, m, db->var_names, db->nvars, "variable");
 }
 
@@ -965,11 +1012,25 @@ struct gtype *offsetsdb_type(struct offsetsdb *db, const char *name)
 	return t;
 }
 
-const struct gvar *offsetsdb_var(struct offsetsdb *db, const char *name)
+static struct dbvar *find_var(struct offsetsdb *db, const char *name)
 {
-	struct gvar key = {.name = name};
+	struct dbvar key = {.v.name = name};
 
 	return db->nvars ? bsearch(&key, db->vars, db->nvars, sizeof(key), cmp_var) : NULL;
+}
+
+const struct gvar *offsetsdb_var(struct offsetsdb *db, const char *name)
+{
+	struct dbvar *v = find_var(db, name);
+
+	return v ? &v->v : NULL;
+}
+
+const struct offsetsdb_finder *offsetsdb_var_finder(struct offsetsdb *db, const char *var)
+{
+	struct dbvar *v = find_var(db, var);
+
+	return v && v->find.func ? &v->find : NULL;
 }
 
 const struct gp_label *offsetsdb_labels(struct offsetsdb *db, const char *var, uint32_t *n)
@@ -1074,13 +1135,4 @@ int offsetsdb_open_embedded(const char *go_version, struct gtypes *ts, struct of
 				 "regenerate them with `make gen` (bpf-gen/README.md)",
 				 go_version ? go_version : "an unknown Go version");
 	return -ENOENT;
-}
-
-/* Variable finders are not stored yet: the lead wires them into the
- * schema once the generator lands (struct offsetsdb_finder). */
-const struct offsetsdb_finder *offsetsdb_var_finder(struct offsetsdb *db, const char *var)
-{
-	(void)db;
-	(void)var;
-	return NULL;
 }

@@ -306,6 +306,33 @@ static int put_func(FILE *o, const struct gfunc *f)
 	return put_params(o, "results", f, f->nargs, f->nparams);
 }
 
+/* A variable and how to find it, sorted together. */
+struct wvar {
+	const struct gvar *v;
+	const struct offsetsdb_finder *find; /* NULL or .func NULL: none */
+};
+
+static int put_var(FILE *o, const struct wvar *w)
+{
+	const struct offsetsdb_finder *fd = w->find && w->find->func ? w->find : NULL;
+	int rc;
+
+	fputs("  ", o);
+	if ((rc = put_str(o, w->v->name)) < 0)
+		return rc;
+	fputs(": {type: ", o);
+	if ((rc = put_str(o, w->v->type->name)) < 0)
+		return rc;
+	if (fd) {
+		fputs(", find: {func: ", o);
+		if ((rc = put_str(o, fd->func)) < 0)
+			return rc;
+		fprintf(o, ", ref: %u, delta: %lld}", fd->ref, (long long)fd->delta);
+	}
+	fputs("}\n", o);
+	return 0;
+}
+
 static int put_labels(FILE *o, const struct offsetsdb_labels_in *l)
 {
 	int rc;
@@ -341,8 +368,7 @@ static int cmp_func(const void *a, const void *b)
 
 static int cmp_var(const void *a, const void *b)
 {
-	return strcmp((*(const struct gvar *const *)a)->name,
-		      (*(const struct gvar *const *)b)->name);
+	return strcmp(((const struct wvar *)a)->v->name, ((const struct wvar *)b)->v->name);
 }
 
 static int cmp_labels(const void *a, const void *b)
@@ -353,7 +379,7 @@ static int cmp_labels(const void *a, const void *b)
 
 /* Sorted copies of the inputs; NULL names are an error. */
 static int sorted_inputs(const struct offsetsdb_in *in, const struct gfunc ***funcs,
-			 const struct gvar ***vars, struct offsetsdb_labels_in **labels)
+			 struct wvar **vars, struct offsetsdb_labels_in **labels)
 {
 	*funcs = xcalloc(in->nfuncs + 1, sizeof(**funcs));
 	*vars = xcalloc(in->nvars + 1, sizeof(**vars));
@@ -361,9 +387,11 @@ static int sorted_inputs(const struct offsetsdb_in *in, const struct gfunc ***fu
 	for (size_t i = 0; i < in->nfuncs; i++)
 		if (!((*funcs)[i] = in->funcs[i])->name)
 			return -EINVAL;
-	for (size_t i = 0; i < in->nvars; i++)
-		if (!((*vars)[i] = in->vars[i])->name || !in->vars[i]->type)
+	for (size_t i = 0; i < in->nvars; i++) {
+		(*vars)[i] = (struct wvar){in->vars[i], in->finders ? &in->finders[i] : NULL};
+		if (!in->vars[i]->name || !in->vars[i]->type)
 			return -EINVAL;
+	}
 	for (size_t i = 0; i < in->nlabels; i++)
 		if (!((*labels)[i] = in->labels[i]).var)
 			return -EINVAL;
@@ -377,7 +405,7 @@ static int sorted_inputs(const struct offsetsdb_in *in, const struct gfunc ***fu
 #define SAME_AS_PREV(arr, i, field) ((i) > 0 && strcmp((arr)[(i) - 1]field, (arr)[i]field) == 0)
 
 static int put_all(FILE *o, const struct offsetsdb_in *in, struct wset *w,
-		   const struct gfunc **funcs, const struct gvar **vars,
+		   const struct gfunc **funcs, const struct wvar *vars,
 		   const struct offsetsdb_labels_in *labels)
 {
 	int rc = 0;
@@ -397,14 +425,9 @@ static int put_all(FILE *o, const struct offsetsdb_in *in, struct wset *w,
 		rc = put_type(o, &w->v[i]);
 	fputs(in->nvars ? "variables:\n" : "variables: {}\n", o);
 	for (size_t i = 0; i < in->nvars && rc == 0; i++) {
-		if (SAME_AS_PREV(vars, i, ->name))
+		if (SAME_AS_PREV(vars, i, .v->name))
 			continue;
-		fputs("  ", o);
-		if ((rc = put_str(o, vars[i]->name)) < 0)
-			break;
-		fputs(": {type: ", o);
-		rc = put_str(o, vars[i]->type->name);
-		fputs("}\n", o);
+		rc = put_var(o, &vars[i]);
 	}
 	fputs(in->nlabels ? "labels:\n" : "labels: {}\n", o);
 	for (size_t i = 0; i < in->nlabels && rc == 0; i++)
@@ -417,7 +440,7 @@ int offsetsdb_write(FILE *out, const struct offsetsdb_in *in)
 {
 	struct wset w = {.builtins = gtypes_new()};
 	const struct gfunc **funcs = NULL;
-	const struct gvar **vars = NULL;
+	struct wvar *vars = NULL;
 	struct offsetsdb_labels_in *labels = NULL;
 	int rc;
 

@@ -142,7 +142,7 @@ static const char every_kind[] =
 	"  runtime._type: {kind: struct, size: 48, align: 8, opaque: true}\n"
 	"  runtime.itab: {kind: struct, size: 32, align: 8, opaque: true}\n"
 	"variables:\n"
-	"  main.V: {type: main.Str}\n"
+	"  main.V: {type: main.Str, find: {func: \"main.(*T).M\", ref: 3, delta: -8}}\n"
 	"  main.bad: {type: main.Bad}\n"
 	"  main.cx: {type: main.C}\n"
 	"  main.z: {type: main.Z}\n"
@@ -162,6 +162,7 @@ static char *rewrite(struct offsetsdb *db, const char *const *full, size_t nfull
 	size_t nf = offsetsdb_func_names(db, &fn), nv = offsetsdb_var_names(db, &vn);
 	const struct gfunc **funcs = xcalloc(nf + 1, sizeof(*funcs));
 	const struct gvar **vars = xcalloc(nv + 1, sizeof(*vars));
+	struct offsetsdb_finder *finders = xcalloc(nv + 1, sizeof(*finders));
 	struct gtype **types = xcalloc(nfull + 1, sizeof(*types));
 	struct offsetsdb_labels_in *labels = xcalloc(nv + 1, sizeof(*labels));
 	size_t nl = 0;
@@ -171,6 +172,9 @@ static char *rewrite(struct offsetsdb *db, const char *const *full, size_t nfull
 		funcs[i] = offsetsdb_func(db, fn[i]);
 	for (size_t i = 0; i < nv; i++) {
 		vars[i] = offsetsdb_var(db, vn[i]);
+		const struct offsetsdb_finder *fd = offsetsdb_var_finder(db, vn[i]);
+		if (fd)
+			finders[i] = *fd;
 		labels[nl].labels = offsetsdb_labels(db, vn[i], &labels[nl].n);
 		if (labels[nl].labels)
 			labels[nl++].var = vn[i];
@@ -182,9 +186,13 @@ static char *rewrite(struct offsetsdb *db, const char *const *full, size_t nfull
 		labels[nl++] = (struct offsetsdb_labels_in){"main.reasons", l, n};
 	for (size_t i = 0; i < nfull; i++)
 		types[i] = offsetsdb_type(db, full[i]);
-	struct offsetsdb_in in = {offsetsdb_go_version(db), funcs, nf, vars, nv, types, nfull,
-				  labels, nl};
+	struct offsetsdb_in in = {
+		.go_version = offsetsdb_go_version(db), .funcs = funcs, .nfuncs = nf,
+		.vars = vars, .finders = finders, .nvars = nv, .full_types = types, .nfull = nfull,
+		.labels = labels, .nlabels = nl,
+	};
 	out = write_mem(&in, rc);
+	free(finders);
 	free(funcs);
 	free(vars);
 	free(types);
@@ -256,6 +264,9 @@ static void test_every_kind(void)
 	const struct gvar *v = offsetsdb_var(db, "main.V");
 	CHECK(v && v->addr == 0 && v->type->kind == GK_STRING && v->type->nfields == 2);
 	CHECK(offsetsdb_var(db, "main.bad")->type->kind == GK_INVALID);
+	const struct offsetsdb_finder *fd = offsetsdb_var_finder(db, "main.V");
+	CHECK(fd && strcmp(fd->func, "main.(*T).M") == 0 && fd->ref == 3 && fd->delta == -8);
+	CHECK(!offsetsdb_var_finder(db, "main.cx") && !offsetsdb_var_finder(db, "main.nope"));
 	uint32_t n = 0;
 	const struct gp_label *l = offsetsdb_labels(db, "main.reasons", &n);
 	CHECK_INT(n, 5);
@@ -353,6 +364,12 @@ static const struct {
 	{"go: go1.22\nvariables:\n  v: {}\n", "bad.yaml:3:6: a variable lacks 'type'"},
 	{"go: go1.22\nvariables:\n  v: {type: \"a\\0b\"}\n",
 	 "bad.yaml:3:13: a variable type contains a NUL character"},
+	{"go: go1.22\nvariables:\n  v: {type: int, find: {func: f, ref: 1}}\n",
+	 "bad.yaml:3:24: find lacks 'delta'"},
+	{"go: go1.22\nvariables:\n  v: {type: int, find: {func: f, ref: 2000000, delta: 0}}\n",
+	 "bad.yaml:3:39: find.ref 2000000 is too large (the limit is 1048576)"},
+	{"go: go1.22\nvariables:\n  v: {type: int, find: {func: f, ref: 1, delta: x}}\n",
+	 "bad.yaml:3:49: find.delta must be a decimal number, not 'x'"},
 	{"go: go1.22\nlabels:\n  v: {a: b}\n", "bad.yaml:3:6: a label table must be a list, not a mapping"},
 	{"go: go1.22\nlabels:\n  v: [[a]]\n", "bad.yaml:3:7: a label must be a scalar, not a list"},
 	{"go: go1.22\nlabels: {v: [*x]}\n",
@@ -556,6 +573,9 @@ static void reverse(void *arr, size_t n, size_t size)
 {
 	char tmp[64], *a = arr;
 
+	if (size > sizeof(tmp))
+		abort();
+
 	for (size_t i = 0; i < n / 2; i++) {
 		memcpy(tmp, a + i * size, size);
 		memcpy(a + i * size, a + (n - 1 - i) * size, size);
@@ -569,6 +589,8 @@ static void round_trip(const char *path, size_t *nfuncs_total)
 	struct godwarf *dw = NULL;
 	struct gtypes *ts = gtypes_new(), *ts2 = gtypes_new();
 	struct picked p = {0};
+	struct offsetsdb_finder *finders = NULL;
+	struct offsetsdb *db = NULL;
 	char *err = NULL;
 	static struct gp_label labels[] = {{0, ""}, {1, "GC assist marking"}, {2, "chan \"send\""}};
 
@@ -580,8 +602,14 @@ static void round_trip(const char *path, size_t *nfuncs_total)
 	expect(p.nfuncs >= 5 && p.nvars >= 2 && p.nfull == 3, "%s: %zu functions, %zu variables",
 	       path, p.nfuncs, p.nvars);
 	struct offsetsdb_labels_in lin = {"runtime.waitReasonStrings", labels, 3};
-	struct offsetsdb_in in = {gobin_go_version(bin), p.funcs, p.nfuncs, p.vars, p.nvars,
-				  p.full, p.nfull, &lin, 1};
+	finders = xcalloc(p.nvars + 1, sizeof(*finders));
+	finders[0] = (struct offsetsdb_finder){"runtime.gcStart", 7, 16};
+	struct offsetsdb_in in = {
+		.go_version = gobin_go_version(bin), .funcs = p.funcs, .nfuncs = p.nfuncs,
+		.vars = p.vars, .finders = finders, .nvars = p.nvars, .full_types = p.full,
+		.nfull = p.nfull, .labels = &lin, .nlabels = 1,
+	};
+	const char *found_var = p.nvars ? p.vars[0]->name : "";
 	int rc, rc2;
 	char *text = write_mem(&in, &rc), *text2 = write_mem(&in, &rc2);
 	expect(rc == 0 && rc2 == 0, "%s: write: %s", path, strerror(-rc));
@@ -590,12 +618,12 @@ static void round_trip(const char *path, size_t *nfuncs_total)
 	/* The order facts were recorded in does not matter. */
 	reverse(p.funcs, p.nfuncs, sizeof(*p.funcs));
 	reverse(p.vars, p.nvars, sizeof(*p.vars));
+	reverse(finders, p.nvars, sizeof(*finders));
 	reverse(p.full, p.nfull, sizeof(*p.full));
 	text2 = write_mem(&in, &rc2);
 	CHECK_STR(text, text2);
 	free(text2);
 
-	struct offsetsdb *db = NULL;
 	rc = offsetsdb_parse(path, text, strlen(text), ts2, &db, &err);
 	expect(rc == 0, "%s: read back: %s", path, err);
 	if (rc == 0) {
@@ -610,6 +638,8 @@ static void round_trip(const char *path, size_t *nfuncs_total)
 		}
 		for (size_t i = 0; i < p.nfull; i++)
 			same_type(&s, p.full[i], offsetsdb_type(db, p.full[i]->name), true, "full");
+		const struct offsetsdb_finder *fd = offsetsdb_var_finder(db, found_var);
+		CHECK(fd && strcmp(fd->func, "runtime.gcStart") == 0 && fd->ref == 7 && fd->delta == 16);
 		uint32_t n = 0;
 		const struct gp_label *l = offsetsdb_labels(db, "runtime.waitReasonStrings", &n);
 		CHECK(l && n == 3 && strcmp(l[2].text, labels[2].text) == 0 && l[2].value == 2);
@@ -628,8 +658,9 @@ static void round_trip(const char *path, size_t *nfuncs_total)
 		test_truncated(text, strlen(text));
 	}
 	free(text);
-	offsetsdb_close(db);
 out:
+	free(finders);
+	offsetsdb_close(db);
 	free(err);
 	free(p.funcs);
 	free(p.vars);
