@@ -304,23 +304,27 @@ else
 	expect "target: a process that is not Go (sleep)" 2 'not a Go binary' -- run ok.yaml -p "$sl"
 	kill "$sl" 2>/dev/null
 
-	# Exits while gprobe compiles and attaches: prompt, clear, no leftovers.
-	"$ARGS" -n 1 >/dev/null &
-	expect "target: exits while gprobe attaches" "0|1|2" '' 30 -- run ok.yaml -p $!
-	wait 2>/dev/null
-
-	# Execs into another program while traced (-p).
+	# One-shot targets: a fresh one for each gprobe under test.
+	all=("${GPROBES[@]}")
 	SAFETY=$TP/go1.22/safety
-	if [ -x "$SAFETY" ]; then
-		spec '  - table: deep
+	spec '  - table: deep
     function: main.Deep
     columns: {n: n}' >deep.yaml
+	for gp in "${all[@]}"; do
+		GPROBES=("$gp")
+		# Exits while gprobe compiles and attaches: prompt and clear.
+		"$ARGS" -n 1 >/dev/null &
+		expect "target: exits while gprobe attaches" "0|1|2" '' 30 -- run ok.yaml -p $!
+		wait 2>/dev/null
+		# Execs into another program while traced (-p).
+		[ -x "$SAFETY" ] || continue
 		{ sleep 3; echo go; } | "$SAFETY" -rounds 1 -depth 100 -panics 1 -goroutines 10 -gc 1 \
 			-exec /bin/true -wait-stdin >/dev/null 2>&1 &
 		expect "target: execs into /bin/true while traced (-p)" 0 'gprobe: 101 rows' 30 -- \
 			run deep.yaml -p $! -f json -o deep.json
 		wait 2>/dev/null
-	fi
+	done
+	GPROBES=("${all[@]}")
 
 	# The executable replaced while traced (-e): atomically (mv), then in
 	# place; gprobe keeps running and stops cleanly at -d.
