@@ -304,6 +304,13 @@ else
 	expect "target: a process that is not Go (sleep)" 2 'not a Go binary' -- run ok.yaml -p "$sl"
 	kill "$sl" 2>/dev/null
 
+	# Division and modulo by a run-time zero: every row says 0.
+	expect "target: division by a run-time zero gives 0" 0 'gprobe: [1-9][0-9]* rows' 60 -- \
+		run div-zero-runtime.yaml -f json -o dz.json -- "$ARGS" -only main.Str -n 1
+	if [ -f dz.json ] && grep -v '"n":0' dz.json | grep -q .; then
+		bad "target: division by a run-time zero: a row is not 0"
+	fi
+
 	# One-shot targets: a fresh one for each gprobe under test.
 	all=("${GPROBES[@]}")
 	SAFETY=$TP/go1.22/safety
