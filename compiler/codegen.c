@@ -395,6 +395,14 @@ static void add_attach(struct gp_program *prog, const struct gobin *bin, const s
 	a->is_return = is_return;
 }
 
+static int needs_entries(const struct plan *p)
+{
+	for (uint32_t i = 0; i < p->nprobes; i++)
+		if (p->probes[i].needs_entry)
+			return 1;
+	return 0;
+}
+
 int codegen_generate(const struct plan *p, const struct gobin *bin, const char *target_path,
 		     struct gp_program **out, struct diags *d)
 {
@@ -408,6 +416,8 @@ int codegen_generate(const struct plan *p, const struct gobin *bin, const char *
 	sb_printf(&sb, "#define GP_GOID_OFF %" PRIu64 "\n", p->goid_off);
 	sb_printf(&sb, "#define GP_STACK_HI_OFF %" PRIu64 "\n", p->stack_hi_off);
 	sb_printf(&sb, "#define GP_STACK_ABI %d\n", p->regabi ? 0 : 1);
+	sb_printf(&sb, "#define GP_TLS_CORE %d\n", p->regabi ? 0 : 1);
+	sb_printf(&sb, "#define GP_NEED_ENTRIES %d\n", needs_entries(p));
 	sb_puts(&sb, "#include \"gprobe_ops.bpf.h\"\n");
 
 	prog->tables = xcalloc(p->nprobes + 1, sizeof(*prog->tables));

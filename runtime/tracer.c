@@ -610,6 +610,10 @@ static void poll_loop(struct run *r)
 
 	while (!exiting && !r->out_err) {
 		int err = ring_buffer__poll(r->rb, POLL_MS);
+		/* Programs wake us only once a batch is queued (gp_rec_submit):
+		 * a quiet stretch leaves rows that no wakeup announced. */
+		if (err == 0)
+			err = ring_buffer__consume(r->rb);
 		if (err < 0 && err != -EINTR && !r->out_err) {
 			fprintf(r->log, "gprobe: reading the ring buffer: %s\n", strerror(-err));
 			r->out_err = err;

@@ -53,6 +53,10 @@ enum {
 	BPF_RB_NO_WAKEUP = 1,
 	BPF_RB_FORCE_WAKEUP = 2,
 };
+enum {
+	BPF_RB_AVAIL_DATA = 0,
+	BPF_RB_RING_SIZE = 1,
+};
 
 /* What a uprobe program's context points to: the x86-64 register frame
  * (uapi user_pt_regs order; the kernel's struct pt_regs has the same
