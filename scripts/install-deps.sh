@@ -15,6 +15,8 @@ PACKAGES=(
 	build-essential cmake pkg-config git binutils
 	libbpf-dev libelf-dev libdw-dev libyaml-dev zlib1g-dev libzstd-dev
 	clang-19 libclang-cpp19-dev libclang-19-dev llvm-19-dev
+	# libFuzzer and sanitizer runtimes of tests/fuzz.sh
+	libclang-rt-19-dev
 	bpftool bpftrace
 	python3 ca-certificates
 	# headless browser of tests/report_browser.sh (~125 MB download, 90 s)
