@@ -281,3 +281,35 @@ int disasm_rets(const uint8_t *code, size_t n, uint64_t addr, uint64_t **rets,
 	*nrets = nr;
 	return 0;
 }
+
+int disasm_rip_targets(const uint8_t *code, size_t n, uint64_t addr, uint64_t **targets,
+		       size_t *ntargets, char **err)
+{
+	struct insn *v;
+	size_t cnt, nt = 0, cap = 0;
+	uint64_t *out = NULL;
+	int r = disasm_func(code, n, addr, &v, &cnt, err);
+
+	*targets = NULL;
+	*ntargets = 0;
+	if (r)
+		return r;
+	for (size_t i = 0; i < cnt; i++) {
+		/* LLVM prints the displacement in decimal: "[rip + 1486310]". */
+		const char *p = strstr(v[i].text, "[rip ");
+		char *end;
+		long long disp;
+		if (!p || (p[5] != '+' && p[5] != '-') || p[6] != ' ')
+			continue;
+		disp = strtoll(p + 7, &end, 10);
+		if (end == p + 7 || *end != ']')
+			continue;
+		if (p[5] == '-')
+			disp = -disp;
+		VEC_PUSH(out, nt, cap, v[i].addr + v[i].len + (uint64_t)disp);
+	}
+	free(v);
+	*targets = out;
+	*ntargets = nt;
+	return 0;
+}

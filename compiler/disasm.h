@@ -49,4 +49,11 @@ int disasm_entry_probe(const uint8_t *code, size_t n, uint64_t addr, disasm_sym_
 int disasm_rets(const uint8_t *code, size_t n, uint64_t addr, uint64_t **rets,
 		size_t *nrets, char **err);
 
+/* The absolute targets of every RIP-relative memory operand, in order
+ * (`lea rax, [rip + 1486310]` -> next instruction + 1486310): how code
+ * names package variables, which lets a stripped binary's variables be
+ * found again. *targets is malloc'd. 0 or -EINVAL with *err set. */
+int disasm_rip_targets(const uint8_t *code, size_t n, uint64_t addr, uint64_t **targets,
+		       size_t *ntargets, char **err);
+
 #endif

@@ -49,6 +49,19 @@ const char *offsetsdb_go_version(const struct offsetsdb *db); /* as recorded: "g
 const struct gfunc *offsetsdb_func(struct offsetsdb *db, const char *name);
 struct gtype *offsetsdb_type(struct offsetsdb *db, const char *name);
 const struct gvar *offsetsdb_var(struct offsetsdb *db, const char *name);
+/* How to find a package variable in a binary without symbols: the
+ * ref-th RIP-relative memory operand of function `func` (in the order the
+ * disassembler lists them) points `delta` bytes into the variable. The
+ * runtime is compiled alike for every program of one Go version, so what
+ * held in the reference binary holds in the target. */
+struct offsetsdb_finder {
+	const char *func;
+	uint32_t ref;
+	int64_t delta;
+};
+/* NULL when the database has no way to find var. */
+const struct offsetsdb_finder *offsetsdb_var_finder(struct offsetsdb *db, const char *var);
+
 /* Label table stored for a [N]string variable: n entries, value = index. */
 const struct gp_label *offsetsdb_labels(struct offsetsdb *db, const char *var, uint32_t *n);
 
@@ -69,6 +82,7 @@ struct offsetsdb_in {
 	const struct gfunc *const *funcs;   /* parameters with types; addresses ignored */
 	size_t nfuncs;
 	const struct gvar *const *vars;     /* names and types; addresses ignored */
+	const struct offsetsdb_finder *finders; /* parallel to vars; .func NULL: none */
 	size_t nvars;
 	struct gtype *const *full_types;    /* struct types written with all fields */
 	size_t nfull;
