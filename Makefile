@@ -22,6 +22,9 @@ ASAN_BUILD := build-asan
 CTEST_FLAGS ?=
 ASAN_TESTS ?= ^unit/
 DEMO_ARGS  ?=
+# The demo shows the GC's cycle-level tables; DEMO_TABLES= shows every table
+# of the pack (thousands of span and sweep rows a second).
+DEMO_TABLES ?= -t gc_start -t gc_end -t gc_explicit -t stw_done -t gc_pacer
 
 .PHONY: all build deps configure check test testprogs asan demo gcdemo clean
 
@@ -87,7 +90,7 @@ gcdemo: configure
 demo: deps configure
 	cmake --build $(BUILD) -j $(JOBS) --target gprobe
 	$(MAKE) gcdemo
-	./$(BUILD)/gprobe run specs/gc.yaml -- ./$(BUILD)/examples/gcdemo $(DEMO_ARGS)
+	./$(BUILD)/gprobe run specs/gc.yaml $(DEMO_TABLES) -- ./$(BUILD)/examples/gcdemo $(DEMO_ARGS)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
