@@ -817,6 +817,8 @@ static void print_string(const char *s, size_t n, struct strbuf *sb)
 	sb_putc(sb, '"');
 }
 
+static void print_operand(const struct expr *e, struct strbuf *sb);
+
 void expr_print(const struct expr *e, struct strbuf *sb)
 {
 	switch (e->kind) {
@@ -833,11 +835,11 @@ void expr_print(const struct expr *e, struct strbuf *sb)
 		sb_printf(sb, "$%s", e->name);
 		break;
 	case EX_FIELD:
-		expr_print(e->a, sb);
+		print_operand(e->a, sb);
 		sb_printf(sb, ".%s", e->name);
 		break;
 	case EX_INDEX:
-		expr_print(e->a, sb);
+		print_operand(e->a, sb);
 		sb_putc(sb, '[');
 		expr_print(e->b, sb);
 		sb_putc(sb, ']');
@@ -860,4 +862,17 @@ void expr_print(const struct expr *e, struct strbuf *sb)
 		sb_putc(sb, ')');
 		break;
 	}
+}
+
+/* The operand of a postfix: "2 .x" must print as "(2).x", since "2.x"
+ * does not lex as a field of 2. */
+static void print_operand(const struct expr *e, struct strbuf *sb)
+{
+	if (e->kind != EX_INT) {
+		expr_print(e, sb);
+		return;
+	}
+	sb_putc(sb, '(');
+	expr_print(e, sb);
+	sb_putc(sb, ')');
 }
