@@ -10,14 +10,16 @@ static const char *const level_names[] = {"error", "warning", "note"};
 static const char *find_line(const struct srcfile *f, uint32_t line, size_t *len)
 {
 	const char *p = f->text, *end = f->text + f->len;
+	uint32_t l = 1;
 
-	for (uint32_t l = 1; l < line && p < end; l++) {
+	for (; l < line && p < end; l++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl)
 			return NULL;
 		p = nl + 1;
 	}
-	if (p > end)
+	/* A line past the end of the file: no source to show. */
+	if (l < line || (p == end && line > 1))
 		return NULL;
 	const char *nl = memchr(p, '\n', (size_t)(end - p));
 	*len = (size_t)((nl ? nl : end) - p);
