@@ -42,6 +42,9 @@ void diag_vat(struct diags *d, enum diag_level lvl, struct srcloc loc, const cha
 #define diag_error(d, loc, ...) diag_at((d), DIAG_ERROR, (loc), __VA_ARGS__)
 /* A location `delta` columns to the right of `loc` with a new underline length. */
 struct srcloc srcloc_shift(struct srcloc loc, uint32_t delta, uint32_t len);
+/* The location of text[off] (len bytes, underlined to the end of its line
+ * at most), given that text[0] is at `start`; newlines advance the line. */
+struct srcloc srcloc_in(struct srcloc start, const char *text, size_t off, size_t len);
 void diags_free(struct diags *d);
 
 #endif

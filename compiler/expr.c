@@ -32,33 +32,6 @@ struct parser {
 
 static const char *const func_names[] = {[FN_LEN] = "len", [FN_CAP] = "cap", [FN_SYM] = "sym"};
 
-struct srcloc srcloc_in(struct srcloc start, const char *text, size_t off, size_t len)
-{
-	size_t line_start = 0;
-	uint32_t nl = 0;
-
-	for (size_t i = 0; i < off; i++) {
-		if (text[i] == '\n') {
-			nl++;
-			line_start = i + 1;
-		}
-	}
-	if (nl) {
-		start.line += nl;
-		start.col = 1 + (uint32_t)(off - line_start);
-	} else {
-		start.col += (uint32_t)off;
-	}
-	/* Underline no further than the end of the line. */
-	for (size_t i = off; i < off + len; i++) {
-		if (text[i] == '\n') {
-			len = i - off;
-			break;
-		}
-	}
-	start.len = (uint32_t)len;
-	return start;
-}
 
 static struct srcloc loc_of(struct parser *p, size_t off, size_t len)
 {

@@ -73,8 +73,5 @@ void expr_free(struct expr *e);
 void expr_print(const struct expr *e, struct strbuf *sb);
 /* "+", "==", "!" ... */
 const char *expr_op_name(int op);
-/* The location of text[off], given that text[0] is at `start`; off + len
- * must not pass the end of text. */
-struct srcloc srcloc_in(struct srcloc start, const char *text, size_t off, size_t len);
 
 #endif

@@ -122,27 +122,6 @@ void go_version_print(const struct go_version *v, struct strbuf *sb)
 		sb_printf(sb, "beta%d", v->patch + 2000);
 }
 
-/* Location of text[off] given that text[0] is at `start`. */
-static struct srcloc loc_at(struct srcloc start, const char *text, size_t off, size_t len)
-{
-	size_t line_start = 0;
-	uint32_t nl = 0;
-
-	for (size_t i = 0; i < off; i++) {
-		if (text[i] == '\n') {
-			nl++;
-			line_start = i + 1;
-		}
-	}
-	if (nl) {
-		start.line += nl;
-		start.col = 1 + (uint32_t)(off - line_start);
-	} else {
-		start.col += (uint32_t)off;
-	}
-	start.len = (uint32_t)len;
-	return start;
-}
 
 static const char *const op_names[] = {
 	[GO_OP_EQ] = "", [GO_OP_NE] = "!=", [GO_OP_LT] = "<",
@@ -217,12 +196,12 @@ static bool parse_term(struct cparser *p)
 		p->i++;
 	vend = p->i;
 	if (vstart == vend) {
-		diag_error(p->d, loc_at(p->start, p->s, op_at, oplen),
+		diag_error(p->d, srcloc_in(p->start, p->s, op_at, oplen),
 			   "expected a Go version after '%.*s'", (int)oplen, p->s + op_at);
 		return false;
 	}
 	if (parse_core(p->s + vstart, vend - vstart, &used, &t.v) < 0 || used != vend - vstart) {
-		diag_error(p->d, loc_at(p->start, p->s, vstart, vend - vstart),
+		diag_error(p->d, srcloc_in(p->start, p->s, vstart, vend - vstart),
 			   "invalid Go version '%.*s' (expected a version like 1.22 or 1.22.3, "
 			   "optionally after one of >= > <= < == !=)",
 			   (int)(vend - vstart), p->s + vstart);
@@ -242,7 +221,7 @@ struct go_constraint *go_constraint_parse(const char *text, size_t len, struct s
 	for (skip_sep(&p); p.i < p.n; skip_sep(&p)) {
 		if (p.i + 1 < p.n && p.s[p.i] == '|' && p.s[p.i + 1] == '|') {
 			if (!p.group_open)
-				diag_error(d, loc_at(start, text, p.i, 2),
+				diag_error(d, srcloc_in(start, text, p.i, 2),
 					   "'||' needs a version constraint on each side");
 			p.group_open = false;
 			p.last_or = p.i;
@@ -250,7 +229,7 @@ struct go_constraint *go_constraint_parse(const char *text, size_t len, struct s
 			continue;
 		}
 		if (p.s[p.i] == '|') {
-			diag_error(d, loc_at(start, text, p.i, 1), "expected '||' between alternatives");
+			diag_error(d, srcloc_in(start, text, p.i, 1), "expected '||' between alternatives");
 			p.i++;
 			continue;
 		}
@@ -260,7 +239,7 @@ struct go_constraint *go_constraint_parse(const char *text, size_t len, struct s
 	if (d->nerrors == errors && !p.c->ngroups)
 		diag_error(d, start, "empty Go version constraint (expected e.g. \">=1.21 <1.27\")");
 	else if (d->nerrors == errors && !p.group_open)
-		diag_error(d, loc_at(start, text, p.last_or, 2),
+		diag_error(d, srcloc_in(start, text, p.last_or, 2),
 			   "'||' needs a version constraint on each side");
 	if (d->nerrors != errors) {
 		go_constraint_free(p.c);
