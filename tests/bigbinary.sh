@@ -24,7 +24,10 @@ for v in $versions; do
 	want=$(GOROOT=$root "$root/bin/go" version | awk '{print $3}')
 	got=$("$GPROBE" inspect "$root/bin/go" 2>&1)
 	if grep -q "go version  $want\$" <<<"$got" && grep -Eq 'functions   [0-9]{4,}' <<<"$got"; then ok; else bad "inspect go$v/bin/go: $got"; fi
-	if "$GPROBE" inspect "$root/bin/go" runtime.gcStart | grep -q "^0x[0-9a-f]* *runtime.gcStart$"; then ok; else bad "inspect go$v/bin/go runtime.gcStart (pclntab)"; fi
+	# Stripped: the address from .gopclntab, the parameters from the offsets database.
+	out=$("$GPROBE" inspect "$root/bin/go" runtime.gcStart 2>&1)
+	if grep -q "^func runtime.gcStart" <<<"$out" && grep -q "arg    trigger *runtime.gcTrigger" <<<"$out"; then ok; else bad "inspect go$v/bin/go runtime.gcStart (pclntab + offsets DB): $out"; fi
+	if "$GPROBE" inspect "$root/bin/go" runtime.gcStar | grep -q "^0x[0-9a-f]* *runtime.gcStart$"; then ok; else bad "inspect go$v/bin/go runtime.gcStar (pclntab listing)"; fi
 done
 
 # cmd/go built with DWARF, by the oldest and newest toolchains.
