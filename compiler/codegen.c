@@ -24,6 +24,7 @@
 
 #include "bpfcc.h"
 #include "gobin.h"
+#include "objcache.h"
 #include "util.h"
 
 #define REC_HDR 32 /* sizeof(struct gp_record) */
@@ -456,8 +457,13 @@ int codegen_compile(struct gp_program *prog, struct diags *d)
 	char *msg = NULL;
 	int rc;
 
-	rc = bpfcc_compile("gprobe.bpf.c", prog->bpf_c, strlen(prog->bpf_c), &opts, &prog->obj,
-			   &prog->objlen, &msg);
+	size_t len = strlen(prog->bpf_c);
+
+	if (objcache_get(prog->bpf_c, len, &prog->obj, &prog->objlen) == 0)
+		return 0;
+	rc = bpfcc_compile("gprobe.bpf.c", prog->bpf_c, len, &opts, &prog->obj, &prog->objlen, &msg);
+	if (rc == 0)
+		objcache_put(prog->bpf_c, len, prog->obj, prog->objlen);
 	if (rc < 0)
 		diag_error(d, (struct srcloc){0},
 			   "internal error: the generated BPF C does not compile (a gprobe bug; "
