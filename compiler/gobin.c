@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -42,6 +43,16 @@ struct gobin {
 	struct sym *syms; /* sorted by name */
 	size_t nsyms;
 	bool has_symtab;
+	struct reloc *relocs; /* R_X86_64_RELATIVE, sorted by address */
+	size_t nrelocs;
+	uint64_t pclntab_addr;
+	char *text_base_from; /* how the text base was found, for `inspect` */
+	bool symtab_checked;  /* every pclntab entry agreed with .symtab */
+};
+
+/* A word the loader fills in (PIE): its link-time address and value. */
+struct reloc {
+	uint64_t addr, value;
 };
 
 /* A section's file contents, bounds-checked at open. */
@@ -241,6 +252,120 @@ const uint8_t *gobin_code(const struct gobin *b, uint64_t vaddr, size_t n)
 	    n > s->filesz - (vaddr - s->vaddr))
 		return NULL;
 	return b->map + s->offset + (vaddr - s->vaddr);
+}
+
+/* --- Relocations (PIE) ------------------------------------------------------- */
+
+/* A position-independent executable's pointers are written by the loader:
+ * the file holds 0 (or garbage) where .rela.dyn or .relr.dyn says "load
+ * base + addend". Only R_X86_64_RELATIVE matters for Go's own data (the
+ * pclntab and moduledata pointers); both the RELA and the packed RELR
+ * forms are read. Without them moduledata of a PIE binary is unreadable. */
+
+#define GP_R_X86_64_RELATIVE 8
+#ifndef SHT_RELR
+#define SHT_RELR 19
+#endif
+
+static int reloc_cmp(const void *a, const void *b)
+{
+	uint64_t x = ((const struct reloc *)a)->addr, y = ((const struct reloc *)b)->addr;
+
+	return x < y ? -1 : x > y;
+}
+
+static void push_reloc(struct gobin *b, size_t *cap, uint64_t addr, uint64_t value)
+{
+	VEC_PUSH(b->relocs, b->nrelocs, *cap, ((struct reloc){ addr, value }));
+}
+
+/* RELR: an even word is an address; an odd one a bitmap of the 63 words
+ * after the last address (bit i+1 = word i). The addend is in place. */
+static void read_relr(struct gobin *b, size_t *cap, const uint8_t *p, size_t n)
+{
+	uint64_t where = 0, e, v;
+	size_t i;
+	unsigned k;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&e, p + i, 8);
+		if (!(e & 1)) {
+			if (!gobin_read(b, e, &v, 8))
+				push_reloc(b, cap, e, v);
+			where = e + 8;
+			continue;
+		}
+		for (k = 0; k < 63; k++)
+			if ((e >> (k + 1)) & 1 && !gobin_read(b, where + 8 * k, &v, 8))
+				push_reloc(b, cap, where + 8 * k, v);
+		where += 63 * 8;
+	}
+}
+
+static int read_relocs(struct gobin *b, char **err)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	size_t cap = 0, i;
+
+	while ((scn = elf_nextscn(b->elf, scn))) {
+		const uint8_t *p;
+
+		if (!gelf_getshdr(scn, &sh))
+			return elf_fail(b, err);
+		if (sh.sh_type != SHT_RELA && sh.sh_type != SHT_RELR)
+			continue;
+		p = b->map + sh.sh_offset; /* bounds checked by check_sections */
+		if (sh.sh_type == SHT_RELR) {
+			read_relr(b, &cap, p, sh.sh_size);
+			continue;
+		}
+		for (i = 0; i + sizeof(Elf64_Rela) <= sh.sh_size; i += sizeof(Elf64_Rela)) {
+			Elf64_Rela r;
+
+			memcpy(&r, p + i, sizeof(r));
+			if (ELF64_R_TYPE(r.r_info) == GP_R_X86_64_RELATIVE)
+				push_reloc(b, &cap, r.r_offset, (uint64_t)r.r_addend);
+		}
+	}
+	if (b->nrelocs)
+		qsort(b->relocs, b->nrelocs, sizeof(*b->relocs), reloc_cmp);
+	return 0;
+}
+
+int gobin_read_word(const struct gobin *b, uint64_t vaddr, uint64_t *v)
+{
+	struct reloc key = { vaddr, 0 };
+	const struct reloc *r =
+		b->nrelocs ? bsearch(&key, b->relocs, b->nrelocs, sizeof(key), reloc_cmp) : NULL;
+
+	if (r) {
+		*v = r->value;
+		return 0;
+	}
+	return gobin_read(b, vaddr, v, 8);
+}
+
+size_t gobin_find_word(const struct gobin *b, uint64_t value, uint64_t *addrs, size_t max)
+{
+	size_t i, n = 0;
+	uint64_t off, w;
+
+	for (i = 0; i < b->nrelocs; i++)
+		if (b->relocs[i].value == value && n < max)
+			addrs[n++] = b->relocs[i].addr;
+	for (i = 0; i < b->nsegs; i++) {
+		const struct seg *s = &b->segs[i];
+
+		if (s->exec)
+			continue;
+		for (off = (8 - s->vaddr % 8) % 8; off + 8 <= s->filesz; off += 8) {
+			memcpy(&w, b->map + s->offset + off, 8);
+			if (w == value && n < max)
+				addrs[n++] = s->vaddr + off;
+		}
+	}
+	return n;
 }
 
 /* --- Build info ------------------------------------------------------------- */
@@ -499,9 +624,44 @@ static void build_hash(struct gobin *b)
 	}
 }
 
+/* On an unstripped binary every pclntab function must sit at its symbol's
+ * address (an ABI0 wrapper's symbol is "X.abi0"). One that does not means
+ * the addresses were computed from the wrong base: refuse the binary
+ * rather than probe inside the wrong function. */
+static int cross_check_symtab(struct gobin *b, char **err)
+{
+	char abi0[512];
+	size_t i, bad = 0, first = 0;
+	uint64_t a, first_sym = 0;
+
+	for (i = 0; b->has_symtab && i < b->nfuncs; i++) {
+		const struct gobin_func *f = &b->funcs[i];
+
+		if (gobin_symbol(b, f->name, &a, NULL))
+			continue; /* no symbol of that name (Go 1.15 spells some with '·') */
+		if (a == f->entry)
+			continue;
+		if ((size_t)snprintf(abi0, sizeof(abi0), "%s.abi0", f->name) < sizeof(abi0) &&
+		    gobin_symbol(b, abi0, &a, NULL) == 0 && a == f->entry)
+			continue;
+		if (!bad++) {
+			first = i;
+			gobin_symbol(b, f->name, &first_sym, NULL);
+		}
+	}
+	b->symtab_checked = b->has_symtab;
+	if (!bad)
+		return 0;
+	*err = xasprintf("%s: %zu pclntab functions are not at their symbol's address "
+			 "(first: %s at 0x%llx, symbol 0x%llx); refusing to trust its addresses",
+			 b->path, bad, b->funcs[first].name,
+			 (unsigned long long)b->funcs[first].entry, (unsigned long long)first_sym);
+	return -EINVAL;
+}
+
 /* Stripped binaries may lack the section header; the table is then found
  * by its header magic in a read-only segment. */
-static int scan_pclntab(struct gobin *b, uint64_t text, char **perr)
+static int scan_pclntab(struct gobin *b, const uint8_t **data, size_t *len, char **err)
 {
 	size_t i;
 	uint64_t off;
@@ -513,47 +673,97 @@ static int scan_pclntab(struct gobin *b, uint64_t text, char **perr)
 			continue;
 		for (off = 0; off + 16 <= s->filesz; off += 8) {
 			const uint8_t *p = b->map + s->offset + off;
-			char *err = NULL;
 
-			if (!pclntab_looks_valid(p, s->filesz - off))
-				continue;
-			if (!pclntab_parse(p, s->filesz - off, text, &b->pcln, &err) &&
-			    gobin_code(b, b->pcln.funcs[0].entry, 1))
+			if (pclntab_looks_valid(p, s->filesz - off)) {
+				b->pclntab_addr = s->vaddr + off;
+				*data = p;
+				*len = s->filesz - off;
 				return 0;
-			pclntab_free(&b->pcln);
-			free(err);
+			}
 		}
 	}
-	*perr = xasprintf("%s: not a Go binary (no .gopclntab)", b->path);
+	*err = xasprintf("%s: not a Go binary (no .gopclntab)", b->path);
 	return -ENOEXEC;
+}
+
+/* Go 1.18+ stores function PCs relative to the module's text start
+ * (moduledata.text, the symbol runtime.text). That is not the start of
+ * .text when a C linker put its start-up code first (cgo, -linkmode=
+ * external): 0x100 bytes of crt code shift every address. The pclntab
+ * header holds the linker's own word for it, relocated for PIE; the
+ * symbol, where there is one, must agree. Guessing is never done: a
+ * wrong base puts every probe inside the previous function. */
+static int text_base(struct gobin *b, uint32_t magic, uint64_t *base, char **err)
+{
+	uint64_t hdr = 0, sym = 0;
+	bool have_sym = gobin_symbol(b, "runtime.text", &sym, NULL) == 0;
+
+	*base = 0;
+	if (magic != PCLN_MAGIC_GO118 && magic != PCLN_MAGIC_GO120)
+		return 0; /* absolute PCs */
+	if (gobin_read_word(b, b->pclntab_addr + 8 + 2 * 8, &hdr))
+		hdr = 0;
+	if (hdr && have_sym && hdr != sym) {
+		*err = xasprintf("%s: the pclntab's text start 0x%llx disagrees with runtime.text "
+				 "0x%llx; refusing to guess function addresses",
+				 b->path, (unsigned long long)hdr, (unsigned long long)sym);
+		return -EINVAL;
+	}
+	if (hdr) {
+		*base = hdr;
+		b->text_base_from = xstrdup("pclntab header");
+	} else if (have_sym) {
+		*base = sym;
+		b->text_base_from = xstrdup("symbol runtime.text");
+	} else {
+		*err = xasprintf("%s: cannot tell where the Go text starts (the pclntab header "
+				 "holds no text start and there is no runtime.text symbol)", b->path);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static int read_pclntab(struct gobin *b, char **err)
 {
-	struct sect s, text;
-	uint64_t text_start = 0;
+	struct sect s;
+	const uint8_t *data;
+	size_t len, i;
+	uint64_t base;
 	char *perr = NULL;
-	size_t i;
 	int r;
 
-	r = find_section(b, ".text", &text, err);
-	if (r < 0)
-		return r;
-	if (r)
-		text_start = text.addr;
-	gobin_symbol(b, "runtime.text", &text_start, NULL);
 	r = find_section(b, ".gopclntab", &s, err);
 	if (r == 0)
 		r = find_section(b, ".data.rel.ro.gopclntab", &s, err);
 	if (r < 0)
 		return r;
 	if (r == 0 || s.type == SHT_NOBITS) {
-		r = scan_pclntab(b, text_start, err);
+		r = scan_pclntab(b, &data, &len, err);
 		if (r)
 			return r;
-	} else if (pclntab_parse(b->map + s.offset, s.size, text_start, &b->pcln, &perr)) {
+	} else {
+		b->pclntab_addr = s.addr;
+		data = b->map + s.offset;
+		len = s.size;
+		if (!pclntab_looks_valid(data, len)) {
+			*err = xasprintf("%s: truncated or corrupted ELF (%s)", b->path,
+					 "pclntab: bad header (not an amd64 Go 1.2+ pclntab)");
+			return -EINVAL;
+		}
+	}
+	r = text_base(b, (uint32_t)data[0] | (uint32_t)data[1] << 8 | (uint32_t)data[2] << 16 |
+				 (uint32_t)data[3] << 24,
+		      &base, err);
+	if (r)
+		return r;
+	if (pclntab_parse(data, len, base, &b->pcln, &perr)) {
 		*err = xasprintf("%s: truncated or corrupted ELF (%s)", b->path, perr);
 		free(perr);
+		return -EINVAL;
+	}
+	if (!gobin_code(b, b->pcln.funcs[0].entry, 1)) {
+		*err = xasprintf("%s: the pclntab's first function 0x%llx is not in executable code",
+				 b->path, (unsigned long long)b->pcln.funcs[0].entry);
 		return -EINVAL;
 	}
 	b->nfuncs = b->pcln.nfuncs;
@@ -562,7 +772,7 @@ static int read_pclntab(struct gobin *b, char **err)
 		b->funcs[i] = (struct gobin_func){ b->pcln.funcs[i].name, b->pcln.funcs[i].entry,
 						   b->pcln.funcs[i].end };
 	build_hash(b);
-	return 0;
+	return cross_check_symtab(b, err);
 }
 
 size_t gobin_nfuncs(const struct gobin *b)
@@ -676,6 +886,8 @@ int gobin_open(const char *path, struct gobin **out, char **err)
 	if (!r)
 		r = read_symtab(b, err);
 	if (!r)
+		r = read_relocs(b, err);
+	if (!r)
 		r = read_pclntab(b, err);
 	if (r) {
 		gobin_close(b);
@@ -698,6 +910,8 @@ void gobin_close(struct gobin *b)
 	free(b->funcs);
 	free(b->hash);
 	free(b->syms);
+	free(b->relocs);
+	free(b->text_base_from);
 	free(b->segs);
 	free(b->version);
 	free(b->module);
@@ -754,4 +968,19 @@ bool gobin_is_pie(const struct gobin *b)
 bool gobin_has_symtab(const struct gobin *b)
 {
 	return b->has_symtab;
+}
+
+const char *gobin_text_base_source(const struct gobin *b)
+{
+	return b->text_base_from ? b->text_base_from : "absolute PCs (Go < 1.18)";
+}
+
+bool gobin_symtab_checked(const struct gobin *b)
+{
+	return b->symtab_checked;
+}
+
+uint64_t gobin_pclntab_addr(const struct gobin *b)
+{
+	return b->pclntab_addr;
 }

@@ -59,12 +59,29 @@ const struct gobin_func *gobin_find_func(const struct gobin *b, const char *name
 /* The function whose [entry, end) holds addr; NULL if none. */
 const struct gobin_func *gobin_func_containing(const struct gobin *b, uint64_t addr);
 
+/* Where the 1.18+ pclntab's text base came from ("pclntab header",
+ * "symbol runtime.text"), or "absolute PCs (Go < 1.18)". */
+const char *gobin_text_base_source(const struct gobin *b);
+/* True when a .symtab exists and every pclntab function matched it (a
+ * mismatch makes gobin_open fail). */
+bool gobin_symtab_checked(const struct gobin *b);
+
 /* ELF .symtab lookup: 0, or -ENOENT (also when there is no .symtab). */
 int gobin_symbol(const struct gobin *b, const char *name, uint64_t *addr, uint64_t *size);
 
 /* Copy n bytes of the loaded image at vaddr (the .bss part reads as
  * zeroes). 0, or -EFAULT if any byte lies outside every PT_LOAD segment. */
 int gobin_read(const struct gobin *b, uint64_t vaddr, void *buf, size_t n);
+/* A pointer-sized word of the image as the loader leaves it: a PIE's
+ * R_X86_64_RELATIVE relocation there (RELA or RELR) gives its link-time
+ * value, else the file's bytes. 0 or -EFAULT. */
+int gobin_read_word(const struct gobin *b, uint64_t vaddr, uint64_t *v);
+/* Addresses (at most max) of 8-aligned words in non-executable segments
+ * that hold `value`, in the file or by relocation; returns how many. */
+size_t gobin_find_word(const struct gobin *b, uint64_t value, uint64_t *addrs, size_t max);
+/* Link-time address of the pclntab (pcHeader). */
+uint64_t gobin_pclntab_addr(const struct gobin *b);
+
 /* File offset of a file-backed address (uprobe offsets); 0 or -EFAULT. */
 int gobin_vaddr_to_offset(const struct gobin *b, uint64_t vaddr, uint64_t *off);
 /* Pointer to n bytes of executable file-backed code at vaddr, or NULL. */
