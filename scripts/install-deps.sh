@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # install-deps.sh — install what gprobe needs to build and test on Debian 12,
-# then fetch the Go toolchains of the version matrix into their cache.
+# then fetch the Go toolchains of the version matrix into their cache, and
+# the Debian-built Go programs of tests/realprogs.sh into theirs.
 #
 #   scripts/install-deps.sh        # as root (or with sudo available)
 #
 # Idempotent and quick when everything is there: packages already installed
 # are not asked for, and apt-get update runs only when something is missing.
-# Never prompts (CI=true, no stdin). GPROBE_SKIP_GO=1 skips the toolchains.
+# Never prompts (CI=true, no stdin). GPROBE_SKIP_GO=1 skips the toolchains
+# and the real programs of tests/realprogs.sh; GPROBE_SKIP_REALPROGS=1 only those.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -55,9 +57,17 @@ else
 fi
 
 if [ "${GPROBE_SKIP_GO:-0}" = 1 ]; then
-	log "GPROBE_SKIP_GO=1: not fetching Go toolchains"
+	log "GPROBE_SKIP_GO=1: not fetching Go toolchains nor the real programs"
 	exit 0
 fi
 # The toolchains live in a root-owned cache (/var/cache/gprobe/go by default).
 "${SUDO[@]}" env ${GPROBE_GO_CACHE:+GPROBE_GO_CACHE=$GPROBE_GO_CACHE} \
 	bash "$ROOT/bpf-gen/fetch-go.sh" </dev/null
+# The Debian-built Go programs of tests/realprogs.sh (about 30 MB of .debs and
+# 60 MB of package lists, once; unpacked into /var/cache/gprobe/realprogs). GPROBE_SKIP_REALPROGS=1 skips them.
+if [ "${GPROBE_SKIP_REALPROGS:-0}" = 1 ]; then
+	log "GPROBE_SKIP_REALPROGS=1: not fetching the real programs"
+else
+	"${SUDO[@]}" env ${GPROBE_REALPROGS:+GPROBE_REALPROGS=$GPROBE_REALPROGS} \
+		bash "$ROOT/scripts/fetch-realprogs.sh" </dev/null
+fi
