@@ -19,6 +19,7 @@
 #include "diag.h"
 #include "goabi.h"
 #include "gobin.h"
+#include "gowrap.h"
 #include "report.h"
 #include "resolve.h"
 #include "tracer.h"
@@ -289,9 +290,23 @@ static int write_file(const char *path, const void *data, size_t len)
 	return ok ? 0 : -1;
 }
 
+/* A function's entry may be a goroutine's start PC, and that may be a
+ * compiler-generated wrapper (main.main.gowrap1, main.T.m-fm): named by
+ * the function it calls, as Go's tracebacks do. One binary per run. */
 static const char *sym_lookup(void *ctx, uint64_t addr)
 {
+	static struct gowrap *w;
 	const struct gobin_func *f = gobin_func_containing(ctx, addr);
+
+	if (f && f->entry == addr) {
+		if (w && gowrap_bin(w) != ctx) {
+			gowrap_free(w);
+			w = NULL;
+		}
+		if (!w)
+			w = gowrap_new(ctx);
+		f = gowrap_target(w, f);
+	}
 	return f ? f->name : NULL;
 }
 

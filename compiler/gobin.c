@@ -20,6 +20,7 @@ struct seg {
 struct sym {
 	const char *name;
 	uint64_t addr, size;
+	bool func;
 };
 
 struct gobin {
@@ -561,7 +562,8 @@ static int read_symtab(struct gobin *b, char **err)
 		name = elf_strptr(b->elf, sh.sh_link, sym.st_name);
 		if (!name || !*name)
 			continue;
-		b->syms[b->nsyms++] = (struct sym){ name, sym.st_value, sym.st_size };
+		b->syms[b->nsyms++] = (struct sym){ name, sym.st_value, sym.st_size,
+						     GELF_ST_TYPE(sym.st_info) == STT_FUNC };
 	}
 	qsort(b->syms, b->nsyms, sizeof(*b->syms), sym_cmp);
 	b->has_symtab = true;
@@ -570,7 +572,7 @@ static int read_symtab(struct gobin *b, char **err)
 
 int gobin_symbol(const struct gobin *b, const char *name, uint64_t *addr, uint64_t *size)
 {
-	struct sym key = { name, 0, 0 };
+	struct sym key = { name, 0, 0, false };
 	const struct sym *s;
 
 	if (!b->nsyms)
@@ -624,6 +626,34 @@ static void build_hash(struct gobin *b)
 	}
 }
 
+/* The function symbols named `name`: 1 if one is at addr, 0 if some are
+ * elsewhere, -1 if there are none (C code may reuse a Go asm name for a
+ * static variable, e.g. setg_gcc, so only STT_FUNC symbols count). */
+static int func_symbol_at(const struct gobin *b, const char *name, uint64_t addr,
+			  uint64_t *other)
+{
+	size_t lo = 0, hi = b->nsyms;
+	int r = -1;
+
+	while (lo < hi) { /* first symbol >= name */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(b->syms[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < b->nsyms && !strcmp(b->syms[lo].name, name); lo++) {
+		if (!b->syms[lo].func)
+			continue;
+		if (b->syms[lo].addr == addr)
+			return 1;
+		*other = b->syms[lo].addr;
+		r = 0;
+	}
+	return r;
+}
+
 /* On an unstripped binary every pclntab function must sit at its symbol's
  * address (an ABI0 wrapper's symbol is "X.abi0"). One that does not means
  * the addresses were computed from the wrong base: refuse the binary
@@ -632,21 +662,20 @@ static int cross_check_symtab(struct gobin *b, char **err)
 {
 	char abi0[512];
 	size_t i, bad = 0, first = 0;
-	uint64_t a, first_sym = 0;
+	uint64_t other = 0, first_sym = 0;
 
 	for (i = 0; b->has_symtab && i < b->nfuncs; i++) {
 		const struct gobin_func *f = &b->funcs[i];
+		int r = func_symbol_at(b, f->name, f->entry, &other);
 
-		if (gobin_symbol(b, f->name, &a, NULL))
-			continue; /* no symbol of that name (Go 1.15 spells some with '·') */
-		if (a == f->entry)
-			continue;
+		if (r != 0)
+			continue; /* matches, or no symbol (Go 1.15 spells some with '·') */
 		if ((size_t)snprintf(abi0, sizeof(abi0), "%s.abi0", f->name) < sizeof(abi0) &&
-		    gobin_symbol(b, abi0, &a, NULL) == 0 && a == f->entry)
+		    func_symbol_at(b, abi0, f->entry, &other) == 1)
 			continue;
 		if (!bad++) {
 			first = i;
-			gobin_symbol(b, f->name, &first_sym, NULL);
+			first_sym = other;
 		}
 	}
 	b->symtab_checked = b->has_symtab;
@@ -686,40 +715,76 @@ static int scan_pclntab(struct gobin *b, const uint8_t **data, size_t *len, char
 	return -ENOEXEC;
 }
 
+/* moduledata (runtime/symtab.go) since Go 1.16: pcHeader, five byte
+ * slices, ftab, findfunctab, then minpc, maxpc, text, etext. */
+#define MD_MINPC 160
+#define MD_TEXT 176
+
+/* The module's text start from its moduledata: the data word that points
+ * at the pclntab, validated by minpc/maxpc, which must be exactly the
+ * first and last function PCs of the pclntab relative to that text. */
+static int moduledata_text(struct gobin *b, uint64_t rel_first, uint64_t rel_end, uint64_t *text)
+{
+	uint64_t cand[16], minpc, maxpc, t, et;
+	size_t n = gobin_find_word(b, b->pclntab_addr, cand, ARRAY_SIZE(cand)), i;
+
+	for (i = 0; i < n; i++) {
+		if (gobin_read_word(b, cand[i] + MD_MINPC, &minpc) ||
+		    gobin_read_word(b, cand[i] + MD_MINPC + 8, &maxpc) ||
+		    gobin_read_word(b, cand[i] + MD_TEXT, &t) ||
+		    gobin_read_word(b, cand[i] + MD_TEXT + 8, &et))
+			continue;
+		if (t && minpc - t == rel_first && maxpc - t == rel_end && t <= minpc &&
+		    maxpc <= et && gobin_code(b, minpc, 1)) {
+			*text = t;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 /* Go 1.18+ stores function PCs relative to the module's text start
  * (moduledata.text, the symbol runtime.text). That is not the start of
  * .text when a C linker put its start-up code first (cgo, -linkmode=
- * external): 0x100 bytes of crt code shift every address. The pclntab
- * header holds the linker's own word for it, relocated for PIE; the
- * symbol, where there is one, must agree. Guessing is never done: a
- * wrong base puts every probe inside the previous function. */
-static int text_base(struct gobin *b, uint32_t magic, uint64_t *base, char **err)
+ * external): 0x100 bytes of crt code shift every address. Every witness
+ * the binary has is asked: the pclntab header's word (1.18-1.25, relocated
+ * for PIE), moduledata.text, the symbol. They must agree, and one must
+ * exist: a wrong base puts every probe inside the previous function, so
+ * nothing is guessed. Entries were parsed relative to `used`. */
+static int text_base(struct gobin *b, uint64_t used, uint64_t *base, char **err)
 {
-	uint64_t hdr = 0, sym = 0;
-	bool have_sym = gobin_symbol(b, "runtime.text", &sym, NULL) == 0;
+	const char *names[3] = { "pclntab header", "moduledata", "symbol runtime.text" };
+	uint64_t v[3] = { 0, 0, 0 };
+	bool have[3];
+	uint64_t rel_first = b->pcln.funcs[0].entry - used;
+	uint64_t rel_end = b->pcln.funcs[b->pcln.nfuncs - 1].end - used;
+	int i, first = -1;
 
-	*base = 0;
-	if (magic != PCLN_MAGIC_GO118 && magic != PCLN_MAGIC_GO120)
-		return 0; /* absolute PCs */
-	if (gobin_read_word(b, b->pclntab_addr + 8 + 2 * 8, &hdr))
-		hdr = 0;
-	if (hdr && have_sym && hdr != sym) {
-		*err = xasprintf("%s: the pclntab's text start 0x%llx disagrees with runtime.text "
-				 "0x%llx; refusing to guess function addresses",
-				 b->path, (unsigned long long)hdr, (unsigned long long)sym);
+	have[0] = !gobin_read_word(b, b->pclntab_addr + 8 + 2 * 8, &v[0]) && v[0];
+	have[1] = !moduledata_text(b, rel_first, rel_end, &v[1]);
+	have[2] = !gobin_symbol(b, "runtime.text", &v[2], NULL);
+	for (i = 0; i < 3; i++) {
+		if (!have[i])
+			continue;
+		if (first < 0) {
+			first = i;
+			continue;
+		}
+		if (v[i] != v[first]) {
+			*err = xasprintf("%s: the Go text start is 0x%llx by the %s but 0x%llx by the %s; "
+					 "refusing to guess function addresses",
+					 b->path, (unsigned long long)v[first], names[first],
+					 (unsigned long long)v[i], names[i]);
+			return -EINVAL;
+		}
+	}
+	if (first < 0) {
+		*err = xasprintf("%s: cannot tell where the Go text starts (no text start in the "
+				 "pclntab header, no moduledata found, no runtime.text symbol)", b->path);
 		return -EINVAL;
 	}
-	if (hdr) {
-		*base = hdr;
-		b->text_base_from = xstrdup("pclntab header");
-	} else if (have_sym) {
-		*base = sym;
-		b->text_base_from = xstrdup("symbol runtime.text");
-	} else {
-		*err = xasprintf("%s: cannot tell where the Go text starts (the pclntab header "
-				 "holds no text start and there is no runtime.text symbol)", b->path);
-		return -EINVAL;
-	}
+	*base = v[first];
+	b->text_base_from = xstrdup(names[first]);
 	return 0;
 }
 
@@ -728,7 +793,7 @@ static int read_pclntab(struct gobin *b, char **err)
 	struct sect s;
 	const uint8_t *data;
 	size_t len, i;
-	uint64_t base;
+	uint64_t base = 0;
 	char *perr = NULL;
 	int r;
 
@@ -751,15 +816,16 @@ static int read_pclntab(struct gobin *b, char **err)
 			return -EINVAL;
 		}
 	}
-	r = text_base(b, (uint32_t)data[0] | (uint32_t)data[1] << 8 | (uint32_t)data[2] << 16 |
-				 (uint32_t)data[3] << 24,
-		      &base, err);
-	if (r)
-		return r;
-	if (pclntab_parse(data, len, base, &b->pcln, &perr)) {
+	if (pclntab_parse(data, len, 0, &b->pcln, &perr)) {
 		*err = xasprintf("%s: truncated or corrupted ELF (%s)", b->path, perr);
 		free(perr);
 		return -EINVAL;
+	}
+	if (b->pcln.magic == PCLN_MAGIC_GO118 || b->pcln.magic == PCLN_MAGIC_GO120) {
+		r = text_base(b, b->pcln.text_start, &base, err);
+		if (r)
+			return r;
+		pclntab_rebase(&b->pcln, base);
 	}
 	if (!gobin_code(b, b->pcln.funcs[0].entry, 1)) {
 		*err = xasprintf("%s: the pclntab's first function 0x%llx is not in executable code",
@@ -770,7 +836,8 @@ static int read_pclntab(struct gobin *b, char **err)
 	b->funcs = xcalloc(b->nfuncs, sizeof(*b->funcs));
 	for (i = 0; i < b->nfuncs; i++)
 		b->funcs[i] = (struct gobin_func){ b->pcln.funcs[i].name, b->pcln.funcs[i].entry,
-						   b->pcln.funcs[i].end };
+						   b->pcln.funcs[i].end, b->pcln.funcs[i].funcid,
+						   b->pcln.funcs[i].funcdata };
 	build_hash(b);
 	return cross_check_symtab(b, err);
 }

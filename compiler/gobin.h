@@ -22,6 +22,8 @@ struct gobin_func {
 	const char *name; /* "runtime.gcStart", "main.(*T).M" */
 	uint64_t entry;   /* first instruction */
 	uint64_t end;     /* one past the last byte (includes alignment padding) */
+	uint8_t funcid;   /* pclntab _func.funcID (gowrap.h tells the wrapper value) */
+	uint8_t funcdata; /* bit i: the function has FUNCDATA table i (pclntab.h) */
 };
 
 /* Open and validate a Go binary. Returns 0, or -errno with *err set to a

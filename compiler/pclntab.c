@@ -19,6 +19,8 @@ struct pcln_layout {
 	size_t funcdata_off; /* _func records: functab offsets are relative to this */
 	size_t functab_off;
 	size_t field_size;  /* functab entry field: ptrsize, or 4 since 1.18 */
+	size_t npcdata_off; /* of _func.npcdata */
+	size_t funcid_off;  /* of _func.funcID; _func.nfuncdata is 3 bytes later and ends it */
 };
 
 static uint64_t rd32(const uint8_t *p)
@@ -73,6 +75,8 @@ static int layout_go12(struct pcln_layout *l)
 	l->funcdata_off = 0;
 	l->functab_off = 8 + l->ptrsize;
 	l->field_size = l->ptrsize;
+	l->npcdata_off = 32;
+	l->funcid_off = 36;
 	return 0;
 }
 
@@ -94,6 +98,10 @@ static int layout_go116(struct pcln_layout *l, int has_text)
 	l->funcdata_off = funcdata;
 	l->functab_off = funcdata;
 	l->field_size = has_text ? 4 : l->ptrsize;
+	/* 1.16 added cuOffset (40); 1.18 shrank entry to 4 bytes (36); 1.20
+	 * added startLine (40). */
+	l->npcdata_off = has_text ? 28 : 32;
+	l->funcid_off = l->magic == PCLN_MAGIC_GO118 ? 36 : 40;
 	return 0;
 }
 
@@ -140,6 +148,32 @@ static uint64_t func_pc(const struct pcln_layout *l, uint64_t i)
 	return l->field_size == 4 ? v + l->text_start : v;
 }
 
+/* funcID, flag and the funcdata presence mask of the _func record at foff
+ * (runtime.funcdata()). A record or table that does not fit leaves them 0:
+ * the function then reads as an ordinary one. */
+static void read_func_meta(const struct pcln_layout *l, uint64_t foff, struct pcln_func *f)
+{
+	uint64_t tab, n, i, sz = l->field_size == 4 ? 4 : l->ptrsize;
+	const uint8_t *p;
+
+	if (!in_bounds(l, foff, l->funcid_off + 4))
+		return;
+	p = l->data + foff;
+	f->funcid = p[l->funcid_off];
+	f->flag = l->magic == PCLN_MAGIC_GO12 ? 0 : p[l->funcid_off + 1];
+	n = p[l->funcid_off + 3];
+	tab = foff + l->funcid_off + 4 + rd32(p + l->npcdata_off) * 4;
+	if (sz == 8 && (tab - foff) % 8)
+		tab += 4; /* pointers are 8-aligned; _func records are */
+	for (i = 0; i < n && i < 8; i++) {
+		if (!in_bounds(l, tab + i * sz, sz))
+			return;
+		if (sz == 4 ? rd32(l->data + tab + i * 4) != 0xffffffffu
+			    : rd64(l->data + tab + i * 8) != 0)
+			f->funcdata |= 1u << i;
+	}
+}
+
 /* Read the _func record of function i: its entry (for a consistency check
  * against functab) and its name. */
 static int read_func(const struct pcln_layout *l, uint64_t i, struct pcln_func *f, char **err)
@@ -172,6 +206,7 @@ static int read_func(const struct pcln_layout *l, uint64_t i, struct pcln_func *
 		return -EINVAL;
 	}
 	f->name = (const char *)l->data + name_off;
+	read_func_meta(l, foff, f);
 	return 0;
 }
 
@@ -210,6 +245,18 @@ int pclntab_parse(const uint8_t *data, size_t len, uint64_t text_start,
 	out->funcs = funcs;
 	out->nfuncs = l.nfunc;
 	return 0;
+}
+
+void pclntab_rebase(struct pcln_table *t, uint64_t text_start)
+{
+	uint64_t d = text_start - t->text_start;
+	size_t i;
+
+	for (i = 0; i < t->nfuncs; i++) {
+		t->funcs[i].entry += d;
+		t->funcs[i].end += d;
+	}
+	t->text_start = text_start;
 }
 
 void pclntab_free(struct pcln_table *t)

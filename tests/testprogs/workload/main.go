@@ -2,7 +2,10 @@
 // known number of times, and prints a JSON summary of what it did: forced
 // GCs, goroutines started at main.spin, parks on a channel receive and in
 // time.Sleep, a syscall loop, and a large heap of small objects that makes
-// the GC sweep and allocate spans. It must build with every Go from 1.15 on.
+// the GC sweep and allocate spans, and goroutines started by go statements
+// the compiler wraps (a call with arguments, a method call, a method value),
+// each reporting its goid and its function's name as the runtime knows it.
+// It must build with every Go from 1.15 on.
 package main
 
 import (
@@ -79,6 +82,87 @@ func runSpin(k, iters int) spinSummary {
 	s := spinSummary{Count: k, Iters: iters, Goids: []int64{}}
 	for r := range spinOut {
 		s.Goids = append(s.Goids, r.Goid)
+	}
+	return s
+}
+
+// ---- wrapped go statements ----
+
+// Since Go 1.17 `go f(x)` and `go obj.m(x)` start the goroutine at a
+// closure the compiler made (main.runWrapped.func1, .gowrap1 from 1.22)
+// that calls f; `go mv()` of a method value starts at main.(*worker).run-fm.
+// Each function reports the name Go's tracebacks give it (runtime.Caller),
+// which is the go statement's function, not the wrapper's. `go mv(x)` of a
+// method value with arguments calls the closure indirectly from its
+// wrapper, so which function runs is not in the code.
+
+type wrapResult struct {
+	Kind string `json:"kind"`
+	Goid int64  `json:"goid"`
+	Func string `json:"func"`
+}
+
+type worker struct {
+	out chan<- wrapResult
+	wg  *sync.WaitGroup
+}
+
+func funcName() string {
+	pc, _, _, ok := runtime.Caller(1)
+	if !ok {
+		return ""
+	}
+	return runtime.FuncForPC(pc).Name()
+}
+
+// noinline all: a callee inlined into its wrapper is not named exactly.
+
+//go:noinline
+func spinner(i int, wg *sync.WaitGroup, out chan<- wrapResult) {
+	defer wg.Done()
+	out <- wrapResult{Kind: "func", Goid: goid(), Func: funcName()}
+}
+
+//go:noinline
+func (w *worker) work(i int) {
+	defer w.wg.Done()
+	w.out <- wrapResult{Kind: "method", Goid: goid(), Func: funcName()}
+}
+
+//go:noinline
+func (w *worker) runArg(i int) {
+	defer w.wg.Done()
+	w.out <- wrapResult{Kind: "method_value_args", Goid: goid(), Func: funcName()}
+}
+
+//go:noinline
+func (w *worker) run() {
+	defer w.wg.Done()
+	w.out <- wrapResult{Kind: "method_value", Goid: goid(), Func: funcName()}
+}
+
+type wrapSummary struct {
+	Count   int          `json:"count"`   // goroutines of each kind
+	Results []wrapResult `json:"results"` // one per goroutine
+}
+
+func runWrapped(k int) wrapSummary {
+	var wg sync.WaitGroup
+	out := make(chan wrapResult, 4*k)
+	w := &worker{out: out, wg: &wg}
+	mv, mva := w.run, w.runArg
+	wg.Add(4 * k)
+	for i := 0; i < k; i++ {
+		go spinner(i, &wg, out)
+		go w.work(i)
+		go mv()
+		go mva(i)
+	}
+	wg.Wait()
+	close(out)
+	s := wrapSummary{Count: k, Results: []wrapResult{}}
+	for r := range out {
+		s.Results = append(s.Results, r)
 	}
 	return s
 }
@@ -192,6 +276,7 @@ type summary struct {
 	Heap     *heapSummary    `json:"heap,omitempty"`
 	GC       gcSummary       `json:"gc"`
 	Spin     *spinSummary    `json:"spin,omitempty"`
+	Wrapped  *wrapSummary    `json:"wrapped,omitempty"`
 	Park     *parkSummary    `json:"park,omitempty"`
 	Syscalls *syscallSummary `json:"syscalls,omitempty"`
 }
@@ -208,6 +293,7 @@ func main() {
 	park := flag.Duration("park", 20*time.Millisecond, "how long main sleeps while a goroutine waits on a channel (0: skip)")
 	nsys := flag.Int("syscalls", 1000, "getpid calls, and reads of /dev/zero, each")
 	mb := flag.Int("heap", 16, "megabytes of small objects to allocate before the GC phase (0: skip)")
+	wrapped := flag.Int("wrapped", 0, "goroutines of each wrapped go statement kind: func(args), obj.method(args), method value, method value(args)")
 	waitStdin := flag.Bool("wait-stdin", false, "read a line from stdin before starting (to let a tracer attach)")
 	flag.Parse()
 
@@ -228,6 +314,10 @@ func main() {
 	if *spins > 0 {
 		sp := runSpin(*spins, *iters)
 		s.Spin = &sp
+	}
+	if *wrapped > 0 {
+		wr := runWrapped(*wrapped)
+		s.Wrapped = &wr
 	}
 	if *park > 0 {
 		p := runPark(*park)
