@@ -188,6 +188,12 @@ void plan_print(const struct plan *p, const struct target *t, FILE *out)
 
 	fprintf(out, "target %s: %s, %s ABI, facts from %s\n", t->path, p->go_version,
 		p->regabi ? "register" : "stack", target_facts_source(t, src, sizeof(src)));
+	{
+		const char *const *lay;
+		size_t n = target_descriptor_layouts(t, &lay);
+		for (size_t i = 0; i < n; i++)
+			fprintf(out, "layout of %s from the binary's type descriptors\n", lay[i]);
+	}
 	for (uint32_t i = 0; i < p->nprobes; i++) {
 		const struct plan_probe *pp = &p->probes[i];
 		fprintf(out, "probe %s: %s at %s\n", pp->table, pp->func, pp->at_return ? "return" : "entry");

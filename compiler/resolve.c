@@ -1104,5 +1104,11 @@ struct plan *resolve_specs(struct target *t, struct spec *const *specs, size_t n
 		plan_free(p);
 		return NULL;
 	}
+	{
+		const char *const *msgs;
+		size_t n = target_notices(t, &msgs);
+		for (size_t i = 0; i < n; i++)
+			add_notice(p, xstrdup(msgs[i]));
+	}
 	return p;
 }

@@ -1,4 +1,5 @@
-/* target.c — debug facts of one Go executable, from DWARF or the offsets DB. */
+/* target.c — debug facts of one Go executable, from DWARF, the binary's type
+ * descriptors or the offsets DB. */
 #include "target.h"
 
 #include <errno.h>
@@ -11,6 +12,7 @@
 #include "gobin.h"
 #include "godwarf.h"
 #include "offsetsdb.h"
+#include "rtype.h"
 #include "util.h"
 
 #define MAX_LABELS 4096
@@ -31,6 +33,24 @@ struct target_record {
 	struct rec_labels *labels;
 	size_t nlabels, caplabels;
 };
+
+/* A database struct whose layout the binary's descriptors replaced. */
+struct replaced {
+	const struct gtype *t;
+	char *why; /* how the two disagreed; NULL: the database had no layout */
+	bool told;
+};
+
+struct target_layouts {
+	struct replaced *rep;
+	size_t nrep, caprep;
+	const char **used; /* names of descriptor layouts used */
+	size_t nused, capused;
+	char **notices;
+	size_t nnotices, capnotices;
+};
+
+static void open_descriptors(struct target *t);
 
 struct target *target_open(const char *path, struct diags *d)
 {
@@ -67,6 +87,7 @@ struct target *target_open(const char *path, struct diags *d)
 				      err ? err : "no offsets database matches its Go version");
 		free(err);
 	}
+	open_descriptors(t);
 	return t;
 }
 
@@ -98,6 +119,17 @@ void target_close(struct target *t)
 		godwarf_close(t->dw);
 	if (t->db)
 		offsetsdb_close(t->db);
+	rtypes_close(t->rt);
+	if (t->lay) {
+		for (size_t i = 0; i < t->lay->nrep; i++)
+			free(t->lay->rep[i].why);
+		for (size_t i = 0; i < t->lay->nnotices; i++)
+			free(t->lay->notices[i]);
+		free(t->lay->rep);
+		free(t->lay->used);
+		free(t->lay->notices);
+		free(t->lay);
+	}
 	if (t->bin)
 		gobin_close(t->bin);
 	gtypes_free(t->types);
@@ -110,8 +142,14 @@ const char *target_facts_source(const struct target *t, char *buf, size_t n)
 {
 	if (t->dw)
 		snprintf(buf, n, "DWARF");
+	else if (t->db && t->rt)
+		snprintf(buf, n, "offsets database %s and the binary's type descriptors (no DWARF)",
+			 offsetsdb_go_version(t->db));
 	else if (t->db)
 		snprintf(buf, n, "offsets database %s (no DWARF)", offsetsdb_go_version(t->db));
+	else if (t->rt)
+		snprintf(buf, n, "the binary's type descriptors only (no DWARF, no offsets database "
+			 "for %s)", gobin_go_version(t->bin));
 	else
 		snprintf(buf, n, "none (no DWARF, no offsets database for %s)", gobin_go_version(t->bin));
 	return buf;
@@ -134,10 +172,53 @@ void target_record_start(struct target *t)
 		t->rec = xcalloc(1, sizeof(*t->rec));
 }
 
+static struct replaced *replaced_of(const struct target *t, const struct gtype *ty)
+{
+	for (size_t i = 0; t->lay && i < t->lay->nrep; i++)
+		if (t->lay->rep[i].t == ty)
+			return &t->lay->rep[i];
+	return NULL;
+}
+
+/* A used layout from the descriptors: named in `check`, and a database
+ * it contradicts is told once. */
+static void note_descriptor_layout(struct target *t, struct gtype *ty)
+{
+	struct replaced *rep = replaced_of(t, ty);
+
+	if (!ty->name || (!rep && !rtypes_owns(t->rt, ty)))
+		return;
+	for (size_t i = 0; i < t->lay->nused; i++)
+		if (strcmp(t->lay->used[i], ty->name) == 0)
+			return;
+	VEC_PUSH(t->lay->used, t->lay->nused, t->lay->capused, ty->name);
+	if (rep && rep->why && !rep->told) {
+		rep->told = true;
+		VEC_PUSH(t->lay->notices, t->lay->nnotices, t->lay->capnotices,
+			 xasprintf("the layout of %s in the offsets database %s disagrees with the "
+				   "binary's type descriptors (%s): using the binary's",
+				   ty->name, offsetsdb_go_version(t->db), rep->why));
+	}
+}
+
 void target_note_fields(struct target *t, struct gtype *ty)
 {
 	if (t->rec && ty && ty->kind == GK_STRUCT)
 		REC_ADD(t->rec->types, t->rec->ntypes, t->rec->captypes, ty);
+	if (t->rt && ty && ty->kind == GK_STRUCT)
+		note_descriptor_layout(t, ty);
+}
+
+size_t target_descriptor_layouts(const struct target *t, const char *const **names)
+{
+	*names = t->lay ? t->lay->used : NULL;
+	return t->lay ? t->lay->nused : 0;
+}
+
+size_t target_notices(const struct target *t, const char *const **msgs)
+{
+	*msgs = t->lay ? (const char *const *)t->lay->notices : NULL;
+	return t->lay ? t->lay->nnotices : 0;
 }
 
 static void note_func(struct target *t, const struct gfunc *f)
@@ -361,10 +442,82 @@ const struct gvar *target_var(struct target *t, const char *name, char **why)
 	return v;
 }
 
+/* ---- struct layouts: DWARF, then the type descriptors, then the database -- */
+
+/* How a database struct differs from the binary's; NULL if it does not. */
+static char *layout_diff(const struct gtype *db, const struct gtype *bin)
+{
+	if (db->size != bin->size)
+		return xasprintf("size %" PRIu64 " vs %" PRIu64, db->size, bin->size);
+	if (db->nfields != bin->nfields)
+		return xasprintf("%u fields vs %u", db->nfields, bin->nfields);
+	for (uint32_t i = 0; i < db->nfields; i++) {
+		const struct gfield *a = &db->fields[i], *b = &bin->fields[i];
+		if (strcmp(a->name, b->name) != 0)
+			return xasprintf("field %u is '%s' vs '%s'", i, a->name, b->name);
+		if (a->offset != b->offset)
+			return xasprintf("field %s at offset %" PRIu64 " vs %" PRIu64, a->name,
+					 a->offset, b->offset);
+		if (a->type && b->type && a->type->size != b->type->size)
+			return xasprintf("field %s of %" PRIu64 " bytes vs %" PRIu64, a->name,
+					 a->type->size, b->type->size);
+	}
+	return NULL;
+}
+
+/* Every struct both the database and the descriptors know: an opaque or
+ * contradicted database layout takes the binary's in place, so that the
+ * database's functions and types that refer to it see it too. */
+static void reconcile(struct target *t)
+{
+	const char *const *names;
+	size_t n = rtypes_names(t->rt, &names);
+
+	for (size_t i = 0; i < n; i++) {
+		struct gtype *dbt = offsetsdb_type(t->db, names[i]), *bt;
+		const char *name;
+		char *why;
+		if (!dbt || dbt->kind != GK_STRUCT || rtypes_owns(t->rt, dbt) ||
+		    !(bt = rtypes_type(t->rt, names[i])) || bt->kind != GK_STRUCT)
+			continue;
+		why = dbt->opaque ? NULL : layout_diff(dbt, bt);
+		if (!dbt->opaque && !why)
+			continue; /* agreed: the database's stands */
+		name = dbt->name;
+		*dbt = *bt;
+		dbt->name = name;
+		VEC_PUSH(t->lay->rep, t->lay->nrep, t->lay->caprep,
+			 ((struct replaced){dbt, why, false}));
+	}
+}
+
+static void open_descriptors(struct target *t)
+{
+	char *err = NULL;
+
+	/* No descriptors is no error: the database may still do. */
+	if (rtypes_open(t->bin, t->types, &t->rt, &err) < 0) {
+		free(err);
+		return;
+	}
+	t->lay = xcalloc(1, sizeof(*t->lay));
+	if (t->db)
+		reconcile(t);
+}
+
 struct gtype *target_type(struct target *t, const char *name)
 {
+	struct gtype *ty, *dbt;
+
 	if (t->dw)
 		return godwarf_type(t->dw, name);
+	if (t->rt && (ty = rtypes_type(t->rt, name))) {
+		/* A struct the database knows too was reconciled at open. */
+		if (t->db && ty->kind == GK_STRUCT && (dbt = offsetsdb_type(t->db, name)) &&
+		    dbt->kind == GK_STRUCT)
+			return dbt;
+		return ty;
+	}
 	if (t->db)
 		return offsetsdb_type(t->db, name);
 	return NULL;

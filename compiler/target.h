@@ -3,8 +3,11 @@
  * Facts (functions with parameters, types, package variables, label
  * tables) come from the binary's DWARF or, when it was stripped, from the
  * offsets database of its Go version; addresses always come from the
- * binary itself (.gopclntab, .symtab). The resolver asks here and never
- * cares which source answered, except to say so in `check`.
+ * binary itself (.gopclntab, .symtab). Struct layouts of a stripped binary
+ * come first from its own runtime type descriptors (rtype.h), then from the
+ * database; where both know a struct they must agree, else the binary wins
+ * with a notice. The resolver asks here and never cares which source
+ * answered, except to say so in `check`.
  *
  * With recording on (bpf-gen), every fact handed out is remembered, so
  * that exactly what the packs needed can be written to a database.
@@ -22,7 +25,9 @@
 struct gobin;
 struct godwarf;
 struct offsetsdb;
+struct rtypes;
 struct target_record;
+struct target_layouts;
 
 struct target {
 	char *path;
@@ -30,6 +35,8 @@ struct target {
 	struct godwarf *dw;    /* NULL when the binary has no DWARF */
 	struct offsetsdb *db;  /* stripped binaries: the database of its Go version */
 	char *db_err;          /* why there is no database, when stripped */
+	struct rtypes *rt;     /* stripped binaries: its runtime type descriptors */
+	struct target_layouts *lay; /* which layouts came from descriptors */
 	struct gtypes *types;
 	int go_minor;
 	bool regabi;
@@ -44,6 +51,12 @@ void target_close(struct target *t);
 
 /* "DWARF" or "offsets database go1.22.12" or "none (...)". */
 const char *target_facts_source(const struct target *t, char *buf, size_t n);
+/* Structs whose fields were used (target_note_fields) and whose layout came
+ * from the binary's type descriptors, in order of first use. */
+size_t target_descriptor_layouts(const struct target *t, const char *const **names);
+/* Notices about the facts used so far (a database layout the binary
+ * contradicts); owned by the target. */
+size_t target_notices(const struct target *t, const char *const **msgs);
 
 /* A function with its parameters; NULL with *why (malloc'd) explaining
  * what is missing (absent, or present but without facts). */
