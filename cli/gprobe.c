@@ -364,7 +364,11 @@ static int build(struct cli *o, const char *target_path, struct target **t, stru
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	codegen_generate(plan, (*t)->bin, target_path, prog, &d);
+	if (codegen_generate(plan, (*t)->bin, target_path, prog, &d) < 0) {
+		print_diags(&d);
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	timing_mark("codegen");
 	if (o->emit_c && write_file(o->emit_c, (*prog)->bpf_c, strlen((*prog)->bpf_c)) < 0)
 		rc = EXIT_RUNTIME;

@@ -181,6 +181,23 @@ int disasm_func(const uint8_t *code, size_t n, uint64_t addr, struct insn **out,
 	return 0;
 }
 
+int disasm_is_boundary(const uint8_t *code, size_t n, uint64_t addr, uint64_t target)
+{
+	LLVMDisasmContextRef dc = disasm_ctx();
+	char text[64];
+	size_t off = 0, len;
+
+	if (!dc || target < addr || target - addr >= n)
+		return 0;
+	while (addr + off < target) {
+		len = decode(dc, code, n, off, addr, text, sizeof(text));
+		if (!len)
+			return 0;
+		off += len;
+	}
+	return addr + off == target;
+}
+
 static size_t index_of(const struct insn *v, size_t n, uint64_t addr)
 {
 	size_t i;

@@ -35,6 +35,10 @@ typedef const char *(*disasm_sym_fn)(void *ctx, uint64_t addr);
 int disasm_func(const uint8_t *code, size_t n, uint64_t addr, struct insn **out,
 		size_t *nout, char **err);
 
+/* 1 when `target` is the start of an instruction of a linear sweep of
+ * [addr, addr+n) from addr (every instruction before it decodes), else 0. */
+int disasm_is_boundary(const uint8_t *code, size_t n, uint64_t addr, uint64_t target);
+
 /* The entry probe address: the instruction right after the last
  * conditional jump of the stack-check prologue to the morestack block, or
  * the entry itself when the function has no stack check. The morestack block

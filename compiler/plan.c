@@ -113,6 +113,9 @@ void ir_format(const struct ir *n, struct strbuf *sb)
 	case IR_CPU:
 		sb_puts(sb, "$cpu");
 		break;
+	case IR_BIAS:
+		sb_puts(sb, "bias");
+		break;
 	case IR_LATENCY:
 		sb_puts(sb, "$latency");
 		break;

@@ -28,6 +28,7 @@ enum ir_op {
 	IR_PID,
 	IR_TID,
 	IR_CPU,
+	IR_BIAS,    /* a PIE's load bias in the firing process (0 otherwise) */
 	IR_LATENCY, /* ns since the paired entry */
 	IR_UNARY,   /* sub: '-', '!', '^' */
 	IR_BINARY,  /* sub: token of the operator (see enum ir_binop) */

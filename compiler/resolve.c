@@ -17,6 +17,7 @@
 #include "expr.h"
 #include "gobin.h"
 #include "goversion.h"
+#include "sites.h"
 #include "util.h"
 
 #define MAX_SAVED 8 /* words an entry program may save for its return probe (GP_ENTRY_WORDS) */
@@ -291,6 +292,30 @@ static char *dotted_name(const struct expr *e)
 	return NULL;
 }
 
+/* Where link-time address `a` of the target's data is in the process the
+ * probe fired in: a PIE is loaded at a base of the kernel's choosing. */
+static struct ir *image_addr(struct rctx *c, uint64_t a)
+{
+	if (!gobin_is_pie(c->t->bin))
+		return ir_const(c->plan, a, false);
+	return ir_binary(c->plan, IB_ADD, ir_new(c->plan, IR_BIAS), ir_const(c->plan, a, false),
+			 false);
+}
+
+/* The link-time address of code address v read in the process (sym()
+ * names it from the binary's pclntab); 0 stays 0. */
+static struct ir *link_addr(struct rctx *c, struct ir *v)
+{
+	struct ir *n;
+
+	if (!gobin_is_pie(c->t->bin))
+		return v;
+	n = ir_new(c->plan, IR_SELECT);
+	n->a = v;
+	n->b = ir_binary(c->plan, IB_SUB, v, ir_new(c->plan, IR_BIAS), false);
+	return n;
+}
+
 /* A package variable, or NULL; an existing variable whose facts or
  * address are missing is reported as an error at loc. */
 static const struct gvar *lookup_var(struct rctx *c, const char *name, struct srcloc loc)
@@ -310,7 +335,7 @@ static struct rval var_place(struct rctx *c, const struct gvar *v, struct srcloc
 		rerror(c, loc, "the type of package variable '%s' is unknown", v->name);
 		return rv_scalar(ir_const(c->plan, 0, false), NULL);
 	}
-	return (struct rval){.kind = RV_MEM, .type = v->type, .addr = ir_const(c->plan, v->addr, false)};
+	return (struct rval){.kind = RV_MEM, .type = v->type, .addr = image_addr(c, v->addr)};
 }
 
 /* Longest-prefix match of a dotted chain against package variables:
@@ -787,7 +812,7 @@ static void resolve_column(struct rctx *c, const struct spec_column *sc, uint32_
 	if (r.is_sym) {
 		pc->fmt = GP_COL_SYM;
 		pc->size = 8;
-		pc->val = r.val;
+		pc->val = link_addr(c, r.val);
 		pc->type_name = "func name";
 	} else if (t && t->kind == GK_STRING) {
 		pc->fmt = GP_COL_STRING;
@@ -926,6 +951,21 @@ static const struct gfunc *lookup_func(struct rctx *c, const struct spec_probe *
 	return NULL;
 }
 
+/* Never attach blind: whatever found the address, it must be proven a
+ * boundary of the function before it goes into the plan. */
+static bool site_ok(struct rctx *c, const struct spec_probe *sp, const struct gfunc *f,
+		    uint64_t addr)
+{
+	char *why = NULL;
+
+	if (sites_check(c->t->bin, f->name, addr, &why) == 0)
+		return true;
+	rerror(c, sp->function_loc, "refusing to probe %s at 0x%llx: %s", f->name,
+	       (unsigned long long)addr, why);
+	free(why);
+	return false;
+}
+
 static bool place_probe(struct rctx *c, const struct spec_probe *sp, struct plan_probe *pp)
 {
 	const struct gfunc *f = c->fn;
@@ -941,6 +981,8 @@ static bool place_probe(struct rctx *c, const struct spec_probe *sp, struct plan
 		return false;
 	}
 	pp->probe_why = why;
+	if (!site_ok(c, sp, f, pp->probe_addr))
+		return false;
 	if (!pp->at_return)
 		return true;
 	if (disasm_rets(gobin_code(c->t->bin, f->entry, n), n, f->entry, &rets, &nrets, &why) < 0 ||
@@ -953,6 +995,9 @@ static bool place_probe(struct rctx *c, const struct spec_probe *sp, struct plan
 	}
 	pp->rets = rets;
 	pp->nrets = (uint32_t)nrets;
+	for (size_t i = 0; i < nrets; i++)
+		if (!site_ok(c, sp, f, rets[i]))
+			return false;
 	return true;
 }
 

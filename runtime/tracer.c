@@ -515,7 +515,8 @@ static int attach_all(struct run *r)
 	for (uint32_t i = 0; i < r->prog->nattach; i++) {
 		const struct gp_attach *a = &r->prog->attach[i];
 		/* return probes are plain uprobes on RET instructions, never uretprobes */
-		LIBBPF_OPTS(bpf_uprobe_opts, uo, .retprobe = false);
+		/* The cookie is the site's link-time address: gp_load_bias(). */
+		LIBBPF_OPTS(bpf_uprobe_opts, uo, .retprobe = false, .bpf_cookie = a->addr);
 		struct bpf_program *bp;
 		struct bpf_link *l;
 

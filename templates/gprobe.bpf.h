@@ -178,6 +178,16 @@ static __always_inline int gp_stack_word(struct pt_regs *ctx, __u64 off, __u64 *
 
 /* ---- goroutines ------------------------------------------------------------ */
 
+/* A PIE target is loaded at a base the kernel picks per process, so its
+ * data is at link-time address + bias. Every attachment's cookie is the
+ * link-time address of its probe site, and a uprobe handler sees the ip
+ * rewound to that site: their difference is the bias of this process,
+ * with no per-process state and correct for processes started later. */
+static __always_inline __u64 gp_load_bias(struct pt_regs *ctx)
+{
+	return ctx->ip - bpf_get_attach_cookie(ctx);
+}
+
 /* The current runtime.g pointer, or 0. Register ABI: R14, free. Stack ABI:
  * g lives in the thread's TLS block at fs_base + gp_tls_g_off; fs_base is
  * kernel state (task->thread.fsbase), read with CO-RE so the offset comes

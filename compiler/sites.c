@@ -1,0 +1,49 @@
+/* sites.c — proving probe addresses are instruction boundaries of the right function. */
+#include "sites.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "disasm.h"
+#include "gobin.h"
+#include "util.h"
+
+int sites_check(const struct gobin *bin, const char *func, uint64_t addr, char **why)
+{
+	const struct gobin_func *f = gobin_func_containing(bin, addr);
+	const uint8_t *code;
+
+	*why = NULL;
+	if (!f) {
+		*why = xasprintf("0x%llx is in no function of the pclntab", (unsigned long long)addr);
+		return -EINVAL;
+	}
+	if (func && strcmp(f->name, func)) {
+		*why = xasprintf("0x%llx is in %s, not %s", (unsigned long long)addr, f->name, func);
+		return -EINVAL;
+	}
+	if (addr == f->entry)
+		return 0;
+	code = gobin_code(bin, f->entry, (size_t)(f->end - f->entry));
+	if (!code) {
+		*why = xasprintf("the code of %s is not in the file", f->name);
+		return -EINVAL;
+	}
+	if (disasm_is_boundary(code, (size_t)(f->end - f->entry), f->entry, addr))
+		return 0;
+	*why = xasprintf("%s+0x%llx is not an instruction boundary", f->name,
+			 (unsigned long long)(addr - f->entry));
+	return -EINVAL;
+}
+
+int sites_file_offset(const struct gobin *bin, uint64_t addr, uint64_t *off, char **why)
+{
+	*why = NULL;
+	if (!gobin_code(bin, addr, 1) || gobin_vaddr_to_offset(bin, addr, off)) {
+		*why = xasprintf("0x%llx is not in the file's executable code",
+				 (unsigned long long)addr);
+		return -EFAULT;
+	}
+	return 0;
+}
