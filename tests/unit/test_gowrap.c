@@ -1,7 +1,7 @@
 /* test_gowrap.c — compiler-generated wrappers and the functions they call.
  *
- * Over the built test programs ($GPROBE_TESTPROGS/go1.X/workload and its
- * stripped build): runWrapped's go statements (tests/testprogs/workload)
+ * Over the built test programs ($GPROBE_TESTPROGS/go1.X/workload*: every
+ * build of it): runWrapped's go statements (tests/testprogs/workload)
  * make known wrappers on known Go versions, whose callees the program's
  * source names; the funcID values are restated here from each version's
  * FuncID enum. Over each toolchain's own pprof tool (it links net/http's
@@ -165,15 +165,12 @@ int main(void)
 	size_t i, n = 0;
 	char *pat;
 
-	pat = xasprintf("%s/go1.*/workload", progs ? progs : "build/testprogs");
+	/* Every build of it: plain, stripped, PIE, external link, -race
+	 * (race hooks in every wrapper), -trimpath. */
+	pat = xasprintf("%s/go1.*/workload*", progs ? progs : "build/testprogs");
 	if (glob(pat, 0, NULL, &g) == 0) {
 		for (i = 0; i < g.gl_pathc; i++) {
-			char *stripped = xasprintf("%s.stripped", g.gl_pathv[i]);
-
 			test_workload(g.gl_pathv[i]);
-			if (access(stripped, R_OK) == 0)
-				test_workload(stripped);
-			free(stripped);
 			n++;
 		}
 		globfree(&g);
