@@ -8,7 +8,13 @@ separated). A case is a list of `KEY value` lines:
   TARGET   test program and its arguments: `args -only main.Ints8` (required)
   SPEC     the probes: YAML lines indented below it, as under `probes:`
   MODE     cmd (default: gprobe run -- TARGET), pid (-p on a started process),
-           exe (-e with two processes of TARGET at once)
+           exe (-e with two processes of TARGET at once; `{proc}` in TARGET
+           becomes 1 and 2, and PAIR pairs each process's rows, told
+           apart by pid, with that process's own calls)
+  MODES    build modes to run the case on, each once per Go version: `default`
+           (the program as built), `stripped`, `ext`, `ext.stripped`, `pie`,
+           `pie.stripped`, `race`, `trimpath` (tests/build-testprogs.sh
+           builds TARGET's program as P.MODE); default: `default` only
   GPROBE   extra gprobe arguments, e.g. `-t only_this_table` or a pack:
            `{src}/specs/gc.yaml` ({src} is the source tree)
   GO       Go version constraint, e.g. `>=1.17`; other versions skip the case
@@ -33,8 +39,16 @@ separated). A case is a list of `KEY value` lines:
 The target program prints, with -json, one JSON line per call with every
 argument and result as it passed them: every CHECK compares gprobe's row
 against the program's own word. Runs every case on every Go version built
-into $GPROBE_TESTPROGS. Needs root and BPF; without them it says why and
-exits 77 (skip).
+into $GPROBE_TESTPROGS (GPROBE_GO_VERSIONS="1.15 1.22" picks some), and on
+every build mode it names (GPROBE_E2E_MODES="pie race" picks some);
+GPROBE_E2E_ONLY=REGEX picks cases by name. Arguments after GPROBE are .test
+files (default: all of tests/e2e/).
+
+A mode binary that was not built is skipped with the reason its builder left
+in P.MODE.skip; the skip is printed, never silent. With CI set (CI=true), only
+a skip because that Go version cannot build the mode (`toolchain:`) is
+allowed: any other missing binary fails the run. Needs root and BPF; without
+them it says why and exits 77 (skip), or fails when CI is set.
 """
 import glob
 import json
@@ -50,6 +64,31 @@ import time
 GPROBE = None
 TESTPROGS = None
 SRC = None
+CI = False
+# Build modes of tests/build-testprogs.sh: the program P built that way is P.MODE.
+MODE_NAMES = ["default", "stripped", "ext", "ext.stripped", "pie", "pie.stripped",
+              "race", "trimpath"]
+
+
+def mode_binary(version, program, mode):
+    return os.path.join(TESTPROGS, "go" + version,
+                        program if mode == "default" else program + "." + mode)
+
+
+def mode_missing(version, program, mode):
+    """None when the binary is there, else (allowed_in_ci, reason)."""
+    path = mode_binary(version, program, mode)
+    if os.path.exists(path):
+        return None
+    try:
+        with open(path + ".skip", encoding="utf-8") as f:
+            why = f.read().strip()
+    except OSError:
+        return (False, "%s was not built (make testprogs)" % path)
+    kind, _, text = why.partition(":")
+    if kind == "toolchain":
+        return (True, "go%s cannot build it: %s" % (version, text.strip()))
+    return (False, "not built on this machine: %s" % (text.strip() or why))
 
 
 class Case:
@@ -68,6 +107,7 @@ class Case:
         self.timeout = 60
         self.untraced = False
         self.stdout_same = False
+        self.modes = ["default"]
 
     def where(self):
         return "%s:%d" % (os.path.relpath(self.path), self.line)
@@ -101,6 +141,12 @@ def parse_file(path):
                 in_spec = True
             elif key == "MODE":
                 cur.mode = val
+            elif key == "MODES":
+                cur.modes = val.split()
+                bad = [m for m in cur.modes if m not in MODE_NAMES]
+                if bad or not cur.modes:
+                    raise SystemExit("%s:%d: unknown build mode %r (known: %s)" %
+                                     (path, n, " ".join(bad), " ".join(MODE_NAMES)))
             elif key == "GPROBE":
                 cur.gprobe = val.split()
             elif key == "GO":
@@ -191,8 +237,8 @@ def same(got, want, row, col, maxlen):
 
 
 class Run:
-    def __init__(self, case, version, tmp):
-        self.case, self.version, self.tmp = case, version, tmp
+    def __init__(self, case, version, tmp, mode="default"):
+        self.case, self.version, self.tmp, self.mode = case, version, tmp, mode
 
     def spec_file(self):
         path = os.path.join(self.tmp, "case.yaml")
@@ -203,7 +249,7 @@ class Run:
 
     def execute(self):
         c = self.case
-        binary = os.path.join(TESTPROGS, "go" + self.version, c.target[0])
+        binary = mode_binary(self.version, c.target[0], self.mode)
         argv = [binary] + c.target[1:]
         rows_path = os.path.join(self.tmp, "rows.jsonl")
         specs = [self.spec_file()] if c.spec else []
@@ -225,13 +271,20 @@ class Run:
                     rows.setdefault(r["table"], []).append(r)
         calls, done = {}, {}
         self.summary = {}
-        for out in targets_out:
+        self.proc_calls = []  # per target process: (pid, func -> calls)
+        for i, out in enumerate(targets_out):
+            mine = {}
+            pid = self.pids[i] if i < len(getattr(self, "pids", [])) else None
             for rec in parse_jsonl(out):
                 self.summary = rec
                 if "func" in rec:
                     calls.setdefault(rec["func"], []).append(rec)
+                    mine.setdefault(rec["func"], []).append(rec)
                 elif rec.get("event") == "done":
                     done = rec
+                elif rec.get("event") == "start" and "pid" in rec:
+                    pid = rec["pid"]
+            self.proc_calls.append((pid, mine))
         if c.untraced:
             p = subprocess.run(argv, stdout=subprocess.PIPE, timeout=c.timeout)
             self.untraced = [(r["func"], r.get("args"), r.get("results"))
@@ -246,9 +299,9 @@ class Run:
     def attach_mode(self, base, argv, targets_out):
         c = self.case
         nprocs = 2 if c.mode == "exe" else 1
-        procs = [subprocess.Popen(argv + ["-wait-stdin"], stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-                 for _ in range(nprocs)]
+        procs = [subprocess.Popen([a.replace("{proc}", str(i + 1)) for a in argv] + ["-wait-stdin"],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                 for i in range(nprocs)]
         if c.mode == "pid":
             cmd = base + ["-p", str(procs[0].pid)]
         else:
@@ -282,33 +335,50 @@ class Run:
         return g.returncode, (ready + rest).decode("utf-8", "replace")
 
 
+def check_pair(table, func, checks, whose, got, want):
+    fails = []
+    if len(got) != len(want):
+        fails.append("%s: %d rows for %d calls of %s%s" % (table, len(got), len(want), func, whose))
+        return fails
+    if not want:
+        fails.append("%s: no calls of %s were reported%s" % (table, func, whose))
+    for i, (row, call) in enumerate(zip(got, want)):
+        if row["goid"] != call["goid"]:
+            fails.append("%s row %d%s: goid %s, the goroutine says %s" % (table, i, whose, row["goid"], call["goid"]))
+        for col, key, maxlen in checks:
+            if col not in row:
+                fails.append("%s row %d: no column %s" % (table, i, col))
+                continue
+            try:
+                want_v = lookup(call, key)
+            except KeyError as e:
+                fails.append(str(e))
+                continue
+            if not same(row[col], want_v, row, col, maxlen):
+                fails.append("%s row %d%s: %s = %r, the program passed %s = %r" %
+                             (table, i, whose, col, row[col], key, want_v))
+    return fails
+
+
 def check(run, status, err, rows, calls, done):
     c = run.case
     fails = []
     if status != c.status:
-        fails.append("gprobe exited %d, expected %d" % (status, c.status))
+        fails.append("gprobe exited %d, expected %d; it said:\n       %s" %
+                     (status, c.status, "\n       ".join(err.strip().splitlines()[-6:])))
     for table, func, checks in c.pairs:
-        got, want = rows.get(table, []), calls.get(func, [])
-        if len(got) != len(want):
-            fails.append("%s: %d rows for %d calls of %s" % (table, len(got), len(want), func))
-            continue
-        if not want:
-            fails.append("%s: no calls of %s were reported" % (table, func))
-        for i, (row, call) in enumerate(zip(got, want)):
-            if row["goid"] != call["goid"]:
-                fails.append("%s row %d: goid %s, the goroutine says %s" % (table, i, row["goid"], call["goid"]))
-            for col, key, maxlen in checks:
-                if col not in row:
-                    fails.append("%s row %d: no column %s" % (table, i, col))
-                    continue
-                try:
-                    want_v = lookup(call, key)
-                except KeyError as e:
-                    fails.append(str(e))
-                    continue
-                if not same(row[col], want_v, row, col, maxlen):
-                    fails.append("%s row %d: %s = %r, the program passed %s = %r" %
-                                 (table, i, col, row[col], key, want_v))
+        if len(run.proc_calls) > 1:
+            # Several processes: each one's rows (by pid) against its own calls.
+            groups = [(" of pid %s" % pid, [r for r in rows.get(table, []) if r["pid"] == pid],
+                       mine.get(func, [])) for pid, mine in run.proc_calls]
+            strays = [r for r in rows.get(table, []) if r["pid"] not in [p for p, _ in run.proc_calls]]
+            if strays:
+                fails.append("%s: %d rows of no target process (pids %s)" %
+                             (table, len(strays), sorted(set(r["pid"] for r in strays))))
+        else:
+            groups = [("", rows.get(table, []), calls.get(func, []))]
+        for whose, got, want in groups:
+            fails += check_pair(table, func, checks, whose, got, want)
     for table, n in c.rows:
         m = re.match(r"calls\((.+)\)$", n)
         want = len(calls.get(m.group(1), [])) if m else int(n)
@@ -357,8 +427,18 @@ def bpf_available():
     return None
 
 
+def cannot_run(why):
+    """The whole test cannot run: skip (77), or fail in CI, where it must run."""
+    if CI:
+        print("FAIL: CI is set and the end-to-end tests cannot run: %s" % why)
+        sys.exit(1)
+    print("SKIP: %s" % why)
+    sys.exit(77)
+
+
 def main():
-    global GPROBE, TESTPROGS, SRC
+    global GPROBE, TESTPROGS, SRC, CI
+    CI = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
     GPROBE = os.path.abspath(sys.argv[1])
     TESTPROGS = os.environ.get("GPROBE_TESTPROGS") or os.path.join(os.path.dirname(GPROBE), "testprogs")
     src = SRC = os.path.abspath(os.environ.get("GPROBE_SRC") or
@@ -367,48 +447,65 @@ def main():
     only = os.environ.get("GPROBE_E2E_ONLY")
     why = bpf_available()
     if why:
-        print("SKIP: end-to-end tests need BPF: %s" % why)
-        sys.exit(77)
+        cannot_run("end-to-end tests need BPF: %s" % why)
     versions = sorted((d[2:] for d in os.listdir(TESTPROGS) if d.startswith("go1.")),
                       key=lambda v: int(v.split(".")[1])) if os.path.isdir(TESTPROGS) else []
     if os.environ.get("GPROBE_GO_VERSIONS"):
         versions = [v for v in versions if v in os.environ["GPROBE_GO_VERSIONS"].split()]
     if not versions:
-        print("SKIP: no test programs in %s (make testprogs)" % TESTPROGS)
-        sys.exit(77)
+        cannot_run("no test programs in %s (make testprogs)" % TESTPROGS)
     cases = [c for f in files for c in parse_file(f)]
     if only:
         cases = [c for c in cases if re.search(only, c.name)]
+    pick_modes = os.environ.get("GPROBE_E2E_MODES", "").split()
     passed = failed = skipped = 0
+    mode_skips = []
     t0 = time.time()
-    for case in cases:
-        for v in versions:
-            if not version_ok(case.go, int(v.split(".")[1])):
+    for case, v, mode in ((c, v, m) for c in cases for v in versions for m in c.modes):
+        if pick_modes and mode not in pick_modes:
+            continue
+        tag = "" if case.modes == ["default"] else " [%s]" % mode
+        if not version_ok(case.go, int(v.split(".")[1])):
+            skipped += 1
+            continue
+        missing = mode_missing(v, case.target[0], mode) if case.modes != ["default"] else None
+        if missing:
+            allowed, why = missing
+            if allowed or not CI:
                 skipped += 1
-                continue
-            with tempfile.TemporaryDirectory(prefix="gprobe-e2e-") as tmp:
-                run = Run(case, v, tmp)
-                try:
-                    fails = check(run, *run.execute())
-                except subprocess.TimeoutExpired:
-                    fails = ["timed out after %gs" % case.timeout]
-                except Exception as ex:
-                    fails = ["runner error: %s: %s" % (type(ex).__name__, ex)]
-                    err = ""
-                if fails:
-                    failed += 1
-                    print("FAIL go%s %s: %s" % (v, case.where(), case.name))
-                    for f in fails[:12]:
-                        print("     " + f)
-                    if len(fails) > 12:
-                        print("     ... %d more" % (len(fails) - 12))
-                else:
-                    passed += 1
-                    print("ok   go%s %s" % (v, case.name))
-                sys.stdout.flush()
+                mode_skips.append("go%s %s" % (v, mode))
+                print("skip go%s%s %s: %s" % (v, tag, case.name, why))
+            else:
+                failed += 1
+                print("FAIL go%s%s %s: %s: CI must run every mode this Go version can build" %
+                      (v, tag, case.where(), why))
+            sys.stdout.flush()
+            continue
+        with tempfile.TemporaryDirectory(prefix="gprobe-e2e-") as tmp:
+            run = Run(case, v, tmp, mode)
+            try:
+                fails = check(run, *run.execute())
+            except subprocess.TimeoutExpired:
+                fails = ["timed out after %gs" % case.timeout]
+            except Exception as ex:
+                fails = ["runner error: %s: %s" % (type(ex).__name__, ex)]
+                err = ""
+            if fails:
+                failed += 1
+                print("FAIL go%s%s %s: %s" % (v, tag, case.where(), case.name))
+                for f in fails[:12]:
+                    print("     " + f)
+                if len(fails) > 12:
+                    print("     ... %d more" % (len(fails) - 12))
+            else:
+                passed += 1
+                print("ok   go%s%s %s" % (v, tag, case.name))
+            sys.stdout.flush()
     print("e2e: %d cases x %d Go versions (%s) in %.0fs" %
           (len(cases), len(versions), " ".join(versions), time.time() - t0))
     print("%d passed, %d failed, %d skipped" % (passed, failed, skipped))
+    if mode_skips:
+        print("build modes skipped (not built): %s" % ", ".join(sorted(set(mode_skips))))
     sys.exit(1 if failed else 0)
 
 
