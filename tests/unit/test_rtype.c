@@ -115,8 +115,10 @@ static void compare(const char *path, struct gobin *b)
 	CHECK(structs > 20);
 	CHECK(structs - nodwarf > 20);
 	CHECK_INT(agree, structs - nodwarf);
-	/* Types every program's runtime reflects on, and the test programs' own. */
-	expect_field(rt, "runtime.Frame", "Function", "string");
+	/* Types every program's runtime reflects on, and the test programs' own.
+	 * minimal (no fmt, no runtime.Callers) has no descriptor of Frame. */
+	if (!strstr(path, "/minimal"))
+		expect_field(rt, "runtime.Frame", "Function", "string");
 	if (strstr(path, "/args"))
 		expect_field(rt, "main.Outer", "Mid", "*main.Mid");
 out:
