@@ -579,11 +579,13 @@ static int cmd_inspect(int argc, char **argv)
 	if (!what) {
 		char src[160];
 		printf("%s\n  go version  %s\n  module      %s\n  ABI         %s\n  facts       %s\n"
-		       "  PIE         %s\n  functions   %zu\n",
+		       "  PIE         %s\n  functions   %zu (%s)\n  symbols     %s\n",
 		       argv[1], gobin_go_version(t->bin), gobin_main_module(t->bin),
 		       t->regabi ? "register (Go >= 1.17)" : "stack (Go <= 1.16)",
 		       target_facts_source(t, src, sizeof(src)), gobin_is_pie(t->bin) ? "yes" : "no",
-		       gobin_nfuncs(t->bin));
+		       gobin_nfuncs(t->bin), gobin_text_base_source(t->bin),
+		       gobin_symtab_checked(t->bin) ? "every function agrees with .symtab"
+						    : "none (stripped)");
 		target_close(t);
 		return 0;
 	}

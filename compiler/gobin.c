@@ -784,7 +784,7 @@ static int text_base(struct gobin *b, uint64_t used, uint64_t *base, char **err)
 		return -EINVAL;
 	}
 	*base = v[first];
-	b->text_base_from = xstrdup(names[first]);
+	b->text_base_from = xasprintf("text at 0x%llx by the %s", (unsigned long long)v[first], names[first]);
 	return 0;
 }
 
@@ -1039,7 +1039,7 @@ bool gobin_has_symtab(const struct gobin *b)
 
 const char *gobin_text_base_source(const struct gobin *b)
 {
-	return b->text_base_from ? b->text_base_from : "absolute PCs (Go < 1.18)";
+	return b->text_base_from ? b->text_base_from : "absolute PCs";
 }
 
 bool gobin_symtab_checked(const struct gobin *b)

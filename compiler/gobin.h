@@ -61,8 +61,8 @@ const struct gobin_func *gobin_find_func(const struct gobin *b, const char *name
 /* The function whose [entry, end) holds addr; NULL if none. */
 const struct gobin_func *gobin_func_containing(const struct gobin *b, uint64_t addr);
 
-/* Where the 1.18+ pclntab's text base came from ("pclntab header",
- * "symbol runtime.text"), or "absolute PCs (Go < 1.18)". */
+/* Where the 1.18+ pclntab's text base came from ("text at 0x401000 by
+ * the moduledata"), or "absolute PCs" (Go < 1.18). */
 const char *gobin_text_base_source(const struct gobin *b);
 /* True when a .symtab exists and every pclntab function matched it (a
  * mismatch makes gobin_open fail). */

@@ -1,14 +1,21 @@
-/* check.h — a minimal unit-test harness: CHECK macros that count, and a
- * main() epilogue that prints "N passed, N failed" and sets the exit status. */
+/* check.h — a minimal test harness for tests/unit and tests/bpf: CHECK
+ * macros that count, check_skip() for a part that cannot run here, and a
+ * main() epilogue that prints "N passed, N failed, N skipped" and sets the
+ * exit status: 1 on a failure, else 77 (ctest's SKIP_RETURN_CODE) when a
+ * part was skipped, else 0. With CI set (CI=true), where everything must
+ * run, a skip is a failure — as in tests/lib.sh and tests/e2e/run.py. */
 #ifndef GPROBE_CHECK_H
 #define GPROBE_CHECK_H
 
 #include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-static int check_passed, check_failed;
+static int check_passed, check_failed, check_skipped;
 
 #define CHECK(cond)                                                                   \
 	do {                                                                          \
@@ -44,10 +51,40 @@ static int check_passed, check_failed;
 		}                                                                     \
 	} while (0)
 
+/* CI is set: not empty, "0", "false" or "no" (any case). */
+static inline bool check_ci(void)
+{
+	const char *ci = getenv("CI");
+
+	return ci && *ci && strcmp(ci, "0") && strcasecmp(ci, "false") && strcasecmp(ci, "no");
+}
+
+/* A part of the test cannot run here (no BPF, no root, no Go toolchain, no
+ * test programs): say which and why, loudly. check_done() then ends the
+ * test as skipped, or as failed in CI. */
+static inline void check_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline void check_skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	check_skipped++;
+	fputs(check_ci() ? "FAIL (CI is set, so every part must run): skipped: " : "SKIP: ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
 static inline int check_done(const char *name)
 {
-	printf("%s: %d passed, %d failed\n", name, check_passed, check_failed);
-	return check_failed ? 1 : 0;
+	printf("%s: %d passed, %d failed, %d skipped\n", name, check_passed, check_failed,
+	       check_skipped);
+	if (check_failed)
+		return 1;
+	if (check_skipped)
+		return check_ci() ? 1 : 77;
+	return 0;
 }
 
 #endif

@@ -349,8 +349,13 @@ int main(void)
 	test_bytes();
 	tmpdir = mkdtemp(tmpl);
 	CHECK(tmpdir != NULL);
-	if (!tmpdir || glob(GOCACHE_ROOT "/go1.*/usr/lib/go-1.*", 0, NULL, &g))
+	if (!tmpdir)
 		return check_done("test_disasm");
+	if (glob(GOCACHE_ROOT "/go1.*/usr/lib/go-1.*", 0, NULL, &g)) {
+		check_skip("test_disasm: no Go toolchain under " GOCACHE_ROOT " (make deps): "
+			   "only the byte-level cases ran");
+		return check_done("test_disasm");
+	}
 	for (i = 0; i < g.gl_pathc; i++) {
 		const char *goroot = g.gl_pathv[i];
 		char *ver = xasprintf("go%s", strrchr(goroot, '-') + 1);

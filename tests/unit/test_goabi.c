@@ -258,8 +258,8 @@ int main(void)
 	}
 	free(ents);
 	if (!versions)
-		printf("test_goabi: NOTE: no test programs in %s: only the pure cases ran\n",
-		       dir ? dir : "(GPROBE_TESTPROGS unset)");
+		check_skip("test_goabi: no test programs in %s (make testprogs): only the pure cases ran",
+			   dir ? dir : "(GPROBE_TESTPROGS unset)");
 	printf("test_goabi: %d argument locations compared with DWARF over %d Go versions, %d without a DWARF location\n",
 	       compared, versions, no_dwarf_loc);
 	return check_done("test_goabi");

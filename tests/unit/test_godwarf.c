@@ -614,7 +614,7 @@ static void test_version(int v, const char *dir)
 	int fd = -1;
 
 	if (stat(goroot, &st) != 0) {
-		fprintf(stderr, "go1.%d not cached, skipped\n", v);
+		check_skip("test_godwarf: go1.%d is not cached (make deps)", v);
 		goto out;
 	}
 	CHECK(build_program(env, srcdir, bin, ""));
@@ -655,6 +655,7 @@ out:
 static void test_shared_progs(void)
 {
 	const char *root = getenv("GPROBE_TESTPROGS");
+	int tested = 0;
 
 	for (size_t i = 0; root && i < ARRAY_SIZE(go_versions); i++) {
 		int v = go_versions[i], fd;
@@ -665,6 +666,7 @@ static void test_shared_progs(void)
 			struct godwarf *dw = open_dw(bin, ts, &fd);
 			if (dw)
 				check_runtime(dw, goroot);
+			tested++;
 			godwarf_close(dw);
 			gtypes_free(ts);
 			close(fd);
@@ -672,6 +674,9 @@ static void test_shared_progs(void)
 		free(bin);
 		free(goroot);
 	}
+	if (!tested)
+		check_skip("test_godwarf: no shared test programs in %s (make testprogs)",
+			   root ? root : "(GPROBE_TESTPROGS unset)");
 }
 
 static void test_bad_input(const char *dir)

@@ -716,7 +716,7 @@ static void test_dwarf(const char *progs)
 	free(versions);
 	printf("round trips: %zu binaries, %zu functions\n", nbin, total);
 	if (!nbin)
-		printf("SKIP round trips: no test programs in %s (make testprogs)\n", progs);
+		check_skip("round trips: no test programs in %s (make testprogs)", progs);
 }
 
 /* ---- 4. the embedded databases --------------------------------------------------- */
@@ -861,7 +861,7 @@ int main(void)
 	if (progs)
 		test_dwarf(progs);
 	else
-		printf("SKIP round trips: GPROBE_TESTPROGS is not set\n");
+		check_skip("round trips: GPROBE_TESTPROGS is not set");
 	if (src)
 		test_embedded(src, progs ? progs : "");
 	return check_done("test_offsetsdb");

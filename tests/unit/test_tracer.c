@@ -524,12 +524,12 @@ int main(void)
 	size_t len;
 
 	if (why) {
-		printf("test_tracer: SKIPPED: bpf() is not permitted here (%s); run as root\n", why);
+		check_skip("test_tracer: bpf() is not permitted here (%s); run as root", why);
 		return check_done("test_tracer");
 	}
 	if (access(GOROOT "/bin/go", X_OK) != 0 || sh("clang-19 --version >/dev/null") != 0 ||
 	    sh("bpftool version >/dev/null") != 0) {
-		printf("test_tracer: SKIPPED: needs " GOROOT ", clang-19 and bpftool\n");
+		check_skip("test_tracer: needs " GOROOT ", clang-19 and bpftool (make deps)");
 		return check_done("test_tracer");
 	}
 	src_root = getenv("GPROBE_SRC");
