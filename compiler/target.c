@@ -512,9 +512,9 @@ struct gtype *target_type(struct target *t, const char *name)
 	if (t->dw)
 		return godwarf_type(t->dw, name);
 	if (t->rt && (ty = rtypes_type(t->rt, name))) {
-		/* A struct the database knows too was reconciled at open. */
-		if (t->db && ty->kind == GK_STRUCT && (dbt = offsetsdb_type(t->db, name)) &&
-		    dbt->kind == GK_STRUCT)
+		/* What the database knows too was reconciled at open (its
+		 * structs, and so the pointers to them): one object per name. */
+		if (t->db && (dbt = offsetsdb_type(t->db, name)) && dbt->kind == ty->kind)
 			return dbt;
 		return ty;
 	}
