@@ -921,6 +921,25 @@ static void add_notice(struct plan *p, char *msg)
 	VEC_PUSH(p->notices, p->nnotices, p->capnotices, msg);
 }
 
+/* The name to suggest for a missing function: one this binary has. The
+ * candidates come from DWARF or, for a stripped binary, from the offsets
+ * database, which lists every function of the Go version, the missing one
+ * included. */
+static const char *closest_function(struct rctx *c, const char *name, const char *const *names,
+				    size_t n)
+{
+	const char **have = xcalloc(n ? n : 1, sizeof(*have));
+	const char *near;
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(names[i], name) && gobin_find_func(c->t->bin, names[i]))
+			have[k++] = names[i];
+	near = closest_name(name, have, k);
+	free(have);
+	return near;
+}
+
 static const struct gfunc *lookup_func(struct rctx *c, const struct spec_probe *sp)
 {
 	char *why = NULL;
@@ -942,7 +961,7 @@ static const struct gfunc *lookup_func(struct rctx *c, const struct spec_probe *
 		return NULL;
 	}
 	n = target_func_names(c->t, &names);
-	near = closest_name(sp->function, (const char **)names, n);
+	near = closest_function(c, sp->function, names, n);
 	if (near)
 		rerror(c, sp->function_loc, "no function %s in %s (did you mean %s?)", sp->function,
 		       c->t->path, near);

@@ -1,0 +1,3 @@
+module gprobe.test/minimal
+
+go 1.15
