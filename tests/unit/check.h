@@ -15,6 +15,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util.h"
+
 static int check_passed, check_failed, check_skipped;
 
 #define CHECK(cond)                                                                   \
@@ -85,6 +87,30 @@ static inline int check_done(const char *name)
 	if (check_skipped)
 		return check_ci() ? 1 : 77;
 	return 0;
+}
+
+/* The standard output of a shell command (printf-style), never NULL; the
+ * caller frees it. Failures show as missing output, which the checks see. */
+static inline char *check_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline char *check_run(const char *fmt, ...)
+{
+	struct strbuf sb = { 0 }, cmd = { 0 };
+	char buf[4096];
+	size_t n;
+	va_list ap;
+	FILE *p;
+
+	va_start(ap, fmt);
+	sb_vprintf(&cmd, fmt, ap);
+	va_end(ap);
+	p = popen(cmd.buf, "r");
+	if (p) {
+		while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
+			sb_add(&sb, buf, n);
+		pclose(p);
+	}
+	sb_free(&cmd);
+	return sb_steal(&sb);
 }
 
 #endif

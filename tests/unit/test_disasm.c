@@ -20,28 +20,6 @@
 
 static char *tmpdir;
 
-static char *run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *run(const char *fmt, ...)
-{
-	struct strbuf sb = { 0 }, cmd = { 0 };
-	char buf[4096];
-	size_t n;
-	va_list ap;
-	FILE *p;
-
-	va_start(ap, fmt);
-	sb_vprintf(&cmd, fmt, ap);
-	va_end(ap);
-	p = popen(cmd.buf, "r");
-	if (p) {
-		while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
-			sb_add(&sb, buf, n);
-		pclose(p);
-	}
-	sb_free(&cmd);
-	return sb_steal(&sb);
-}
-
 static const char prog_src[] =
 	"package main\n\nimport \"os\"\n\n"
 	"//go:noinline\nfunc add(a, b int) int { return a + b }\n\n"
@@ -73,7 +51,7 @@ static char *build_prog(const char *goroot, const char *ver)
 		fclose(f);
 	}
 	free(p);
-	out = run("cd %s && GOROOT=%s GOTOOLCHAIN=local GOFLAGS=-mod=mod GO111MODULE=on "
+	out = check_run("cd %s && GOROOT=%s GOTOOLCHAIN=local GOFLAGS=-mod=mod GO111MODULE=on "
 		  "GOCACHE=/tmp/gocache-%s GOPATH=/tmp/gopath-gprobe PATH=%s/bin:$PATH "
 		  "go build -o prog . 2>&1 && echo BUILD-OK", dir, goroot, ver + 2, goroot);
 	bin = xasprintf("%s/prog", dir);
@@ -103,7 +81,7 @@ struct objline {
 
 static size_t objdump_func(const char *path, const struct gobin_func *f, struct objline **out)
 {
-	char *txt = run("objdump -d -M intel --no-show-raw-insn --start-address=0x%llx "
+	char *txt = check_run("objdump -d -M intel --no-show-raw-insn --start-address=0x%llx "
 			"--stop-address=0x%llx '%s'", (unsigned long long)f->entry,
 			(unsigned long long)f->end, path);
 	char *line, *next;
@@ -397,6 +375,6 @@ int main(void)
 		free(ver);
 	}
 	globfree(&g);
-	free(run("rm -rf '%s'", tmpdir));
+	free(check_run("rm -rf '%s'", tmpdir));
 	return check_done("test_disasm");
 }
