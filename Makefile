@@ -1,26 +1,27 @@
 # Makefile — a thin wrapper over CMake for the common entry points.
 #
-#   make            configure and build into build/ (gprobe, unit tests, test programs)
+#   make            configure and build into build/ (gprobe, C tests, test programs)
 #   make deps       install Debian packages and fetch the Go toolchains (root)
-#   make check      deps + build + test programs + every test, then the unit
-#                   tests again under ASan/UBSan in build-asan/ (what CI runs)
+#   make check      deps + build + test programs + every test, then the C tests
+#                   (unit/, bpf/) again under ASan/UBSan in build-asan/ (what CI runs)
 #   make demo       deps + build gprobe + examples/gcdemo, then trace it with specs/gc.yaml
 #   make testprogs  build the Go test programs with every cached Go version
 #   make gen        regenerate bpf-gen/db and bpf-gen/reports for every Go version
 #   make test       run the tests of an existing build
-#   make asan       build build-asan/ and run its unit tests
+#   make asan       build build-asan/ and run its C tests (unit/, bpf/)
 #   make clean      remove build/ and build-asan/
 #
 # Variables: JOBS (parallel compile jobs, default: cores), BUILD_TYPE,
 # CTEST_FLAGS (extra ctest arguments, e.g. CTEST_FLAGS='-R unit/'),
-# ASAN_TESTS (regex of the tests the sanitizer build runs, default ^unit/).
+# ASAN_TESTS (regex of the tests the sanitizer build runs, default ^(unit|bpf)/).
+# CTEST_FLAGS='-L unit' runs one tier (unit, bpf; script tests are labelled script).
 
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD_TYPE ?= RelWithDebInfo
 BUILD      := build
 ASAN_BUILD := build-asan
 CTEST_FLAGS ?=
-ASAN_TESTS ?= ^unit/
+ASAN_TESTS ?= ^(unit|bpf)/
 DEMO_ARGS  ?=
 # The demo shows the GC's cycle-level tables; DEMO_TABLES= shows every table
 # of the pack (thousands of span and sweep rows a second).
@@ -47,8 +48,9 @@ testprogs: configure
 test:
 	ctest --test-dir $(BUILD) --output-on-failure $(CTEST_FLAGS)
 
-# The sanitizer build runs only the unit tests: the script tests load BPF
-# and trace Go programs, which adds time but no sanitizer coverage of note.
+# The sanitizer build runs only the tests in C (unit/ and bpf/): the script
+# tests trace Go programs through the gprobe binary, which adds time but no
+# sanitizer coverage of note.
 # It shares the Go test programs of $(BUILD)/ rather than building its own.
 asan: testprogs
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DGPROBE_SANITIZE=ON
@@ -69,7 +71,7 @@ check:
 	@status=0; \
 	echo "==== check: tests ===="; \
 	$(MAKE) test || status=1; \
-	echo "==== check: ASan/UBSan unit tests ($(ASAN_BUILD)/) ===="; \
+	echo "==== check: ASan/UBSan C tests ($(ASAN_BUILD)/) ===="; \
 	$(MAKE) asan || status=1; \
 	if [ $$status -ne 0 ]; then echo "==== check: FAILED (see above) ===="; fi; \
 	exit $$status

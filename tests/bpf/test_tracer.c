@@ -533,8 +533,8 @@ int main(void)
 		return check_done("test_tracer");
 	}
 	src_root = getenv("GPROBE_SRC");
-	if (!src_root) { /* this file is <src>/tests/unit/test_tracer.c */
-		char *here = xstrdup(__FILE__), *cut = strstr(here, "/tests/unit/");
+	if (!src_root) { /* this file is <src>/tests/bpf/test_tracer.c */
+		char *here = xstrdup(__FILE__), *cut = strstr(here, "/tests/bpf/");
 		if (cut)
 			*cut = '\0';
 		src_root = here;
