@@ -22,6 +22,7 @@
 #include "gowrap.h"
 #include "report.h"
 #include "resolve.h"
+#include "sites.h"
 #include "tracer.h"
 #include "util.h"
 
@@ -538,7 +539,7 @@ static void print_func(struct target *t, const struct gfunc *f)
 	char *why = NULL;
 
 	printf("func %s\n  entry 0x%" PRIx64 ", size 0x%" PRIx64 "\n", f->name, f->entry, f->end - f->entry);
-	if (target_entry_probe(t, f, &probe, &why) == 0)
+	if (sites_entry(t->bin, f->name, f->entry, f->end, &probe, &why) == 0)
 		printf("  entry probe 0x%" PRIx64 " (+0x%" PRIx64 ", %s)\n", probe, probe - f->entry,
 		       why ? why : "");
 	free(why);

@@ -970,43 +970,26 @@ static const struct gfunc *lookup_func(struct rctx *c, const struct spec_probe *
 	return NULL;
 }
 
-/* Never attach blind: whatever found the address, it must be proven a
- * boundary of the function before it goes into the plan. */
-static bool site_ok(struct rctx *c, const struct spec_probe *sp, const struct gfunc *f,
-		    uint64_t addr)
-{
-	char *why = NULL;
-
-	if (sites_check(c->t->bin, f->name, addr, &why) == 0)
-		return true;
-	rerror(c, sp->function_loc, "refusing to probe %s at 0x%llx: %s", f->name,
-	       (unsigned long long)addr, why);
-	free(why);
-	return false;
-}
-
+/* Sites proves every address before it goes into the plan: never attach
+ * blind, whatever found it. */
 static bool place_probe(struct rctx *c, const struct spec_probe *sp, struct plan_probe *pp)
 {
 	const struct gfunc *f = c->fn;
-	size_t n = (size_t)(f->end - f->entry);
 	uint64_t *rets = NULL;
 	size_t nrets = 0;
 	char *why = NULL;
 
 	pp->entry = f->entry;
-	if (target_entry_probe(c->t, f, &pp->probe_addr, &why) < 0) {
+	if (sites_entry(c->t->bin, f->name, f->entry, f->end, &pp->probe_addr, &why) < 0) {
 		rerror(c, sp->function_loc, "cannot place a probe in %s: %s", f->name, why ? why : "?");
 		free(why);
 		return false;
 	}
 	pp->probe_why = why;
-	if (!site_ok(c, sp, f, pp->probe_addr))
-		return false;
 	if (!pp->at_return)
 		return true;
-	if (disasm_rets(gobin_code(c->t->bin, f->entry, n), n, f->entry, &rets, &nrets, &why) < 0 ||
+	if (sites_returns(c->t->bin, f->name, f->entry, f->end, &rets, &nrets, &why) < 0 ||
 	    nrets == 0) {
-		free(rets);
 		rerror(c, sp->function_loc, "%s has no RET instruction%s%s", f->name,
 		       why ? ": " : " (it never returns): use 'at: entry'", why ? why : "");
 		free(why);
@@ -1014,9 +997,6 @@ static bool place_probe(struct rctx *c, const struct spec_probe *sp, struct plan
 	}
 	pp->rets = rets;
 	pp->nrets = (uint32_t)nrets;
-	for (size_t i = 0; i < nrets; i++)
-		if (!site_ok(c, sp, f, rets[i]))
-			return false;
 	return true;
 }
 

@@ -56,3 +56,61 @@ int sites_file_offset(const struct gobin *bin, uint64_t addr, uint64_t *off, cha
 	}
 	return 0;
 }
+
+static const char *sym_of(void *ctx, uint64_t addr)
+{
+	const struct gobin_func *f = gobin_func_containing(ctx, addr);
+	return f ? f->name : NULL;
+}
+
+int sites_entry(const struct gobin *bin, const char *func, uint64_t entry, uint64_t end,
+		uint64_t *probe, char **why)
+{
+	size_t n = (size_t)(end - entry);
+	const uint8_t *code = gobin_code(bin, entry, n);
+	char *rule = NULL;
+	int r;
+
+	*why = NULL;
+	if (!code) {
+		*why = xasprintf("cannot read the code of %s", func);
+		return -EFAULT;
+	}
+	r = disasm_entry_probe(code, n, entry, sym_of, (void *)bin, probe, &rule);
+	if (r) {
+		*why = rule;
+		return r;
+	}
+	r = sites_check(bin, func, *probe, why);
+	if (r) {
+		free(rule);
+		return r;
+	}
+	*why = rule;
+	return 0;
+}
+
+int sites_returns(const struct gobin *bin, const char *func, uint64_t entry, uint64_t end,
+		  uint64_t **rets, size_t *n, char **why)
+{
+	size_t len = (size_t)(end - entry), i;
+	const uint8_t *code = gobin_code(bin, entry, len);
+	int r;
+
+	*why = NULL;
+	*rets = NULL;
+	*n = 0;
+	if (!code) {
+		*why = xasprintf("cannot read the code of %s", func);
+		return -EFAULT;
+	}
+	r = disasm_rets(code, len, entry, rets, n, why);
+	for (i = 0; !r && i < *n; i++)
+		r = sites_check(bin, func, (*rets)[i], why);
+	if (r) {
+		free(*rets);
+		*rets = NULL;
+		*n = 0;
+	}
+	return r;
+}

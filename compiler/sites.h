@@ -11,9 +11,23 @@
 #ifndef GPROBE_SITES_H
 #define GPROBE_SITES_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct gobin;
+
+/* The entry probe of func, whose code is [entry, end): right after the
+ * stack-check prologue (disasm_entry_probe), so a stack growth does not
+ * fire it twice. *why (malloc'd) tells which rule placed it, or why none
+ * could. 0 or -errno. */
+int sites_entry(const struct gobin *bin, const char *func, uint64_t entry, uint64_t end,
+		uint64_t *probe, char **why);
+
+/* Every RET of func, in order (return probes are uprobes there, never
+ * uretprobes). *rets is malloc'd; 0, or -errno with *why. A function
+ * without RET gives 0 and *n == 0. */
+int sites_returns(const struct gobin *bin, const char *func, uint64_t entry, uint64_t end,
+		  uint64_t **rets, size_t *n, char **why);
 
 /* 0 when addr is provably a boundary inside `func` (the pclntab function
  * of that name); else -EINVAL with *why (malloc'd) saying what failed. */

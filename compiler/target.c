@@ -606,21 +606,3 @@ size_t target_var_names(struct target *t, const char *const **names)
 	return 0;
 }
 
-static const char *sym_of(void *ctx, uint64_t addr)
-{
-	const struct gobin_func *f = gobin_func_containing(ctx, addr);
-	return f ? f->name : NULL;
-}
-
-int target_entry_probe(const struct target *t, const struct gfunc *f, uint64_t *probe, char **why)
-{
-	size_t n = (size_t)(f->end - f->entry);
-	const uint8_t *code = gobin_code(t->bin, f->entry, n);
-
-	*why = NULL;
-	if (!code) {
-		*why = xasprintf("cannot read the code of %s", f->name);
-		return -EFAULT;
-	}
-	return disasm_entry_probe(code, n, f->entry, sym_of, t->bin, probe, why);
-}

@@ -73,9 +73,6 @@ int target_labels(struct target *t, const char *var, struct gp_label **labels, u
 size_t target_func_names(struct target *t, const char *const **names);
 size_t target_var_names(struct target *t, const char *const **names);
 
-/* Where an entry probe on f goes: right after the stack-check prologue
- * (instruction boundaries from the disassembler). 0, or -errno with *why. */
-int target_entry_probe(const struct target *t, const struct gfunc *f, uint64_t *probe, char **why);
 
 /* Recording for bpf-gen: remember every fact handed out from now on, and
  * any struct whose fields were used (target_note_fields). */
