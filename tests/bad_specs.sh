@@ -9,12 +9,9 @@ GPROBE=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 SRC=${GPROBE_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
 TESTPROGS=${GPROBE_TESTPROGS:-$(dirname "$GPROBE")/testprogs}
 ARGS=$TESTPROGS/go1.22/args
-if [ ! -x "$ARGS" ]; then
-	echo "SKIP: $ARGS is missing (make testprogs)"
-	exit 77
-fi
+. "$SRC/tests/lib.sh"
+[ -x "$ARGS" ] || skip "$ARGS is missing (make testprogs)"
 cd "$SRC" || exit 1
-pass=0 fail=0
 for spec in tests/specs-bad/resolve/*.yaml; do
 	want=${spec%.yaml}.err
 	got=$("$GPROBE" check "$spec" -e "$ARGS" 2>&1 >/dev/null)
@@ -24,14 +21,11 @@ for spec in tests/specs-bad/resolve/*.yaml; do
 		printf '%s\n' "$got" >"$want"
 	fi
 	if [ $status -ne 2 ]; then
-		echo "FAIL $spec: exit status $status, expected 2"
-		fail=$((fail + 1))
+		bad "$spec: exit status $status, expected 2"
 	elif ! diff -u "$want" <(printf '%s\n' "$got"); then
-		echo "FAIL $spec: diagnostics differ from $want"
-		fail=$((fail + 1))
+		bad "$spec: diagnostics differ from $want"
 	else
-		pass=$((pass + 1))
+		ok
 	fi
 done
-echo "bad_specs: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish bad_specs

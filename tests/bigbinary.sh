@@ -9,12 +9,10 @@ SRC=${GPROBE_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
 CACHE=${GPROBE_GO_CACHE:-/var/cache/gprobe/go}
 OUT=${GPROBE_BUILD:-$SRC/build}/bigbinary
 mkdir -p "$OUT"
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
+. "$SRC/tests/lib.sh"
 
 versions=$("$SRC/bpf-gen/fetch-go.sh" --list | awk '$2 != "missing" {sub(/^go/, "", $1); print $1}')
-[ -n "$versions" ] || { echo "SKIP: no Go toolchain cached"; exit 77; }
+[ -n "$versions" ] || skip "no Go toolchain cached (make deps)"
 newest=$(echo "$versions" | tail -n1)
 oldest=$(echo "$versions" | head -n1)
 
@@ -70,5 +68,4 @@ for v in $oldest $newest; do
 		grep -q "ret   0x" <<<"$out"; then ok; else bad "check on cmd/go go$v (exit $status): $out"; fi
 	echo "cmd/go go$v ($(du -h "$bin" | cut -f1)): inspect ${t_inspect} ms, check of 3 probes ${t_check} ms"
 done
-echo "bigbinary: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish bigbinary

@@ -5,10 +5,8 @@
 #   tests/db_current.sh path/to/gprobe
 set -u
 SRC=${GPROBE_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
-if ! "$SRC/bpf-gen/fetch-go.sh" --list | grep -qv missing; then
-	echo "SKIP: no Go toolchain cached (make deps)"
-	exit 77
-fi
+. "$SRC/tests/lib.sh"
+"$SRC/bpf-gen/fetch-go.sh" --list | grep -qv missing || skip "no Go toolchain cached (make deps)"
 start=$(date +%s)
 GPROBE=$1 GPROBE_GEN_WORK=${GPROBE_BUILD:-$SRC/build}/bpf-gen "$SRC/bpf-gen/gen.sh" --check
 status=$?

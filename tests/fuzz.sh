@@ -28,15 +28,15 @@ ONLY=${GPROBE_FUZZ_ONLY:-.}
 export GPROBE_TESTPROGS=${GPROBE_TESTPROGS:-$BUILD_DIR/testprogs}
 TARGETS=(fuzz_spec fuzz_expr fuzz_gobin fuzz_dwarf fuzz_offsetsdb fuzz_output)
 
+. "$SRC/tests/lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 if ! command -v clang-19 >/dev/null ||
 	! printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' |
 		clang-19 -x c - -fsanitize=fuzzer,address,undefined -o "$tmp/probe" 2>"$tmp/err"; then
-	echo "SKIP: clang-19 with libFuzzer is needed (apt-get install clang-19 libclang-rt-19-dev)"
 	sed 's/^/  /' "$tmp/err" 2>/dev/null | head -3
-	exit 77
+	skip "clang-19 with libFuzzer is needed (apt-get install clang-19 libclang-rt-19-dev)"
 fi
 
 # ---- build -------------------------------------------------------------
@@ -138,7 +138,7 @@ for rel in go1.22/args go1.15/args go1.19/workload; do
 done
 export GPROBE_FUZZ_DWARF_BASES=$bases
 [ -d "$GPROBE_TESTPROGS/go1.22" ] ||
-	echo "note: no Go test programs in $GPROBE_TESTPROGS: binary targets fuzz raw inputs only"
+	skip_part "no Go test programs in $GPROBE_TESTPROGS: binary targets fuzz raw inputs only"
 
 # ---- run ---------------------------------------------------------------
 dict_of() {
@@ -180,4 +180,4 @@ for t in "${TARGETS[@]}"; do
 	fi
 done
 echo "fuzz: $total executions in all; ${#failed[@]} target(s) failed${failed[*]:+: ${failed[*]}}"
-[ ${#failed[@]} -eq 0 ]
+finish_status ${#failed[@]}

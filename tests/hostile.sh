@@ -12,7 +12,8 @@
 # pclntab headers, files removed or truncated while read. Targets (root
 # only): missing PIDs, non-Go processes, a process exiting while gprobe
 # attaches, one that execs, an executable replaced while traced; afterwards
-# no BPF program of gprobe's (gp_*) is left in the kernel.
+# no BPF program of gprobe's (gp_*) is left in the kernel. Without root the
+# target cases are skipped: exit 77, or a failure with CI set (tests/lib.sh).
 #
 # Every case also runs under an ASan/UBSan gprobe when one is found
 # ($GPROBE_ASAN, else build-asan/gprobe beside the source tree), where a
@@ -22,10 +23,8 @@ GPROBE=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 SRC=${GPROBE_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
 TP=${GPROBE_TESTPROGS:-$(dirname "$GPROBE")/testprogs}
 ARGS=$TP/go1.22/args
-if [ ! -x "$ARGS" ]; then
-	echo "SKIP: $ARGS is missing (make testprogs)"
-	exit 77
-fi
+. "$SRC/tests/lib.sh"
+[ -x "$ARGS" ] || skip "$ARGS is missing (make testprogs)"
 GPROBES=("$GPROBE")
 ASAN=${GPROBE_ASAN:-$SRC/build-asan/gprobe}
 if [ -x "$ASAN" ]; then
@@ -40,12 +39,6 @@ cleanup() {
 }
 trap cleanup EXIT
 cd "$tmp" || exit 1
-pass=0 fail=0
-
-bad() {
-	fail=$((fail + 1))
-	echo "FAIL $*"
-}
 
 # expect NAME STATUS REGEX [TIMEOUT] -- gprobe-args...: run every gprobe;
 # STATUS may be a list ("0|2"); REGEX must match stderr (extended, may be "").
@@ -268,34 +261,9 @@ for i in 1 2 3 4 5 6 7 8; do
 done
 
 # ---- targets (root) -------------------------------------------------------
-# Programs of gprobe's (gp_*) that no process holds: orphans left in the
-# kernel. (Other gprobe runs on the machine hold theirs by fd; bpftool here
-# cannot name owners, so /proc/*/fdinfo is asked.) Two looks a second
-# apart, so that a run exiting right then is not taken for a leak.
-leftovers() {
-	python3 - <<'PY'
-import glob, json, subprocess, time
-def orphans():
-    progs = json.loads(subprocess.run(["bpftool", "-j", "prog", "show"], capture_output=True,
-                                      text=True).stdout or "[]")
-    held = set()
-    for f in glob.glob("/proc/[0-9]*/fdinfo/*"):
-        try:
-            for line in open(f):
-                if line.startswith("prog_id:"):
-                    held.add(int(line.split()[1]))
-        except OSError:
-            pass
-    return {p["id"]: p["name"] for p in progs
-            if p.get("name", "").startswith("gp_") and p["id"] not in held}
-first = orphans()
-time.sleep(1)
-again = orphans()
-print(" ".join("%d:%s" % (i, n) for i, n in sorted(first.items()) if i in again))
-PY
-}
-if [ "$(id -u)" -ne 0 ] || ! command -v bpftool >/dev/null; then
-	echo "note: not root (or no bpftool): target cases skipped"
+# Afterwards: no program of gprobe's left in the kernel (leftovers, tests/lib.sh).
+if ! have_root_bpf; then
+	skip_part "not root (or no bpftool): the target cases"
 else
 	expect "target: a PID that does not exist" 2 '[Nn]o such process' -- run ok.yaml -p 999999999
 	sleep 30 &
@@ -363,5 +331,4 @@ else
 	fi
 fi
 
-echo "hostile: $pass passed, $fail failed (gprobe: ${GPROBES[*]})"
-[ $fail -eq 0 ]
+finish hostile "gprobe: ${GPROBES[*]}"

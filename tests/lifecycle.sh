@@ -13,19 +13,15 @@
 # On the graceful paths every row queued before the stop is in the output
 # (rows == calls made so far); in the flood, rows + dropped == calls, memory
 # stays bounded, and a SIGINT in the middle ends gprobe within 3 s.
-# Needs root and BPF (else exit 77) and the Go test programs.
+# Needs root and BPF and the Go test programs, else it is skipped: exit 77,
+# or a failure with CI set (tests/lib.sh).
 set -u
 GPROBE=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 TP=${GPROBE_TESTPROGS:-$(dirname "$GPROBE")/testprogs}
 SAFETY=$TP/go1.22/safety
-if [ "$(id -u)" -ne 0 ] || ! command -v bpftool >/dev/null; then
-	echo "SKIP: lifecycle tests need root and bpftool"
-	exit 77
-fi
-if [ ! -x "$SAFETY" ]; then
-	echo "SKIP: $SAFETY is missing (make testprogs)"
-	exit 77
-fi
+. "$(dirname "$0")/lib.sh"
+have_root_bpf || skip "lifecycle tests need root and bpftool"
+[ -x "$SAFETY" ] || skip "$SAFETY is missing (make testprogs)"
 tmp=$(mktemp -d)
 pids=()
 cleanup() {
@@ -34,42 +30,12 @@ cleanup() {
 }
 trap cleanup EXIT
 cd "$tmp" || exit 1
-pass=0 fail=0
-bad() {
-	fail=$((fail + 1))
-	echo "FAIL $*"
-}
-ok() { pass=$((pass + 1)); }
 
 printf 'spec: 1\nname: life\nprobes:\n  - table: deep\n    function: main.Deep\n    columns: {n: n}\n' >deep.yaml
 DEPTH=5000
 
-# Orphaned programs of gprobe's: loaded, named gp_*, held by no process
-# (bpftool here cannot name owners; /proc/*/fdinfo can). Two looks a
-# second apart, so that a run exiting right then is not taken for a leak.
-leftovers() {
-	python3 - <<'PY'
-import glob, json, subprocess, time
-def orphans():
-    progs = json.loads(subprocess.run(["bpftool", "-j", "prog", "show"], capture_output=True,
-                                      text=True).stdout or "[]")
-    held = set()
-    for f in glob.glob("/proc/[0-9]*/fdinfo/*"):
-        try:
-            for line in open(f):
-                if line.startswith("prog_id:"):
-                    held.add(int(line.split()[1]))
-        except OSError:
-            pass
-    return {p["id"]: p["name"] for p in progs
-            if p.get("name", "").startswith("gp_") and p["id"] not in held}
-first = orphans()
-time.sleep(1)
-again = orphans()
-print(" ".join("%d:%s" % (i, n) for i, n in sorted(first.items()) if i in again))
-PY
-}
-
+# Nothing of gprobe's left in the kernel: no orphaned program (leftovers,
+# tests/lib.sh), no uprobe_events line.
 no_leftovers() {
 	local left
 	left=$(leftovers)
@@ -253,5 +219,4 @@ else
 fi
 no_leftovers "flood + SIGINT"
 
-echo "lifecycle: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish lifecycle

@@ -14,8 +14,9 @@
 #    counts, per chart, the drawn elements with a non-empty bounding box,
 #    and fails on any console error; keeps screenshots as artifacts in
 #    $GPROBE_BUILD/report-artifacts/.
-# Exit 77 (skip) without Chromium (apt-get install chromium). Without root
-# or test programs, step 1 is skipped with a notice and the rest runs.
+# Without Chromium (apt-get install chromium) it is skipped; without root
+# or test programs, step 1 is, and the rest runs. A skip exits 77, or fails
+# with CI set (tests/lib.sh).
 set -u
 
 GPROBE=$(realpath "${1:?usage: $0 path/to/gprobe}")
@@ -23,16 +24,14 @@ SRC=${GPROBE_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
 BUILD=${GPROBE_BUILD:-$(dirname "$GPROBE")}
 PROGS=${GPROBE_TESTPROGS:-$BUILD/testprogs}
 ART=$BUILD/report-artifacts
+. "$SRC/tests/lib.sh"
 
 CHROME=${CHROMIUM:-}
 for c in chromium chromium-browser google-chrome; do
 	[ -n "$CHROME" ] && break
 	command -v "$c" >/dev/null 2>&1 && CHROME=$(command -v "$c")
 done
-if [ -z "$CHROME" ]; then
-	echo "SKIP: no Chromium (apt-get install chromium, or set CHROMIUM=/path/to/chrome)"
-	exit 77
-fi
+[ -n "$CHROME" ] || skip "no Chromium (apt-get install chromium, or set CHROMIUM=/path/to/chrome)"
 
 mkdir -p "$ART"
 WORK=$(mktemp -d)
@@ -131,11 +130,11 @@ real_run() {
 		[ -x "$PROGS/go$v/workload" ] && { exe=$PROGS/go$v/workload; break; }
 	done
 	if [ "$(id -u)" -ne 0 ]; then
-		echo "NOTICE: not root: no real run (synthetic rows only)"
+		skip_part "not root: no real run (synthetic rows only)"
 		return
 	fi
 	if [ -z "$exe" ]; then
-		echo "NOTICE: no workload test program under $PROGS: no real run"
+		skip_part "no workload test program under $PROGS: no real run"
 		return
 	fi
 	echo "tracing $exe"
@@ -198,6 +197,7 @@ real_run
 synthetic
 if [ "$fails" -gt 0 ]; then
 	echo "report_browser: $fails failures"
-	exit 1
+else
+	echo "report_browser: ok (artifacts in $ART)"
 fi
-echo "report_browser: ok (artifacts in $ART)"
+finish_status "$fails"

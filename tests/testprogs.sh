@@ -11,24 +11,16 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 CHECK=$HERE/testprogs/check_output.py
+. "$HERE/lib.sh"
 TP=${GPROBE_TESTPROGS:-}
 if [ -z "$TP" ] || ! ls -d "$TP"/go1.* >/dev/null 2>&1; then
-	echo "SKIP: no test programs in '${TP}' (build target 'testprogs')"
-	exit 77
+	skip "no test programs in '${TP}' (build target 'testprogs')"
 fi
 
 N=2 DEPTH=100000 SLEEP_NS=3000000
 GC=3 SPIN=5 SYSCALLS=500 HEAP_MB=32 PARK_NS=20000000
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() {
-	fail=$((fail + 1))
-	echo "FAIL: $*"
-}
 
 # has_dwarf BIN: the binary carries DWARF (.debug_info, or .zdebug_info
 # before Go 1.22's switch to SHF_COMPRESSED sections).
@@ -88,5 +80,4 @@ EOF
 	done
 done
 
-echo "testprogs: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish testprogs
