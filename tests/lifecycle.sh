@@ -49,8 +49,16 @@ no_leftovers() {
 	fi
 }
 
-# rows FILE: JSON rows written; summary_rows ERR: the summary's count.
-rows() { grep -c '"table":"deep"' "$1" 2>/dev/null || echo 0; }
+# rows FILE: JSON rows written, 0 for an empty or missing file (grep -c
+# prints its own 0 for an empty one, and nothing for a missing one);
+# summary_rows ERR: the summary's count. Compared with != as strings, so
+# that anything but the expected number fails: -ne would error out on a
+# non-number, and the case would pass.
+rows() {
+	local n
+	n=$(grep -c '"table":"deep"' "$1" 2>/dev/null)
+	echo "${n:-0}"
+}
 summary_rows() { sed -n 's/^gprobe: \([0-9]*\) rows.*/\1/p' "$1" | tail -1; }
 summary_dropped() { sed -n 's/^gprobe: .* \([0-9]*\) dropped.*/\1/p' "$1" | tail -1; }
 
@@ -91,7 +99,7 @@ for sig in INT TERM; do
 	st=$?
 	if [ $st -ne 0 ]; then
 		bad "SIG$sig: exit status $st, expected 0"
-	elif [ "$(rows "rows.$sig")" -ne $((DEPTH + 1)) ] || [ "$(summary_rows "err.$sig")" != $((DEPTH + 1)) ]; then
+	elif [ "$(rows "rows.$sig")" != $((DEPTH + 1)) ] || [ "$(summary_rows "err.$sig")" != $((DEPTH + 1)) ]; then
 		bad "SIG$sig: $(rows "rows.$sig") rows written, summary $(summary_rows "err.$sig"), calls $((DEPTH + 1))"
 	elif ! kill -0 "$tpid" 2>/dev/null; then
 		bad "SIG$sig: the -p target did not survive gprobe"
@@ -108,8 +116,10 @@ done
 st=$?
 if [ $st -ne 5 ]; then
 	bad "target exit: gprobe exit status $st, expected the command's 5"
-elif [ "$(rows rows.exit)" -ne $((3 * (DEPTH + 1))) ] || [ "$(grep -c "deep($DEPTH)" target.exit)" -ne 3 ]; then
-	bad "target exit: $(rows rows.exit) rows for $((3 * (DEPTH + 1))) calls"
+elif [ "$(grep -c "deep($DEPTH)" target.exit)" != 3 ]; then
+	bad "target exit: the target did not report 3 rounds of $((DEPTH + 1)) calls"
+elif [ "$(rows rows.exit)" != $((3 * (DEPTH + 1))) ] || [ "$(summary_rows err.exit)" != $((3 * (DEPTH + 1))) ]; then
+	bad "target exit: $(rows rows.exit) rows written, summary $(summary_rows err.exit), calls $((3 * (DEPTH + 1)))"
 else
 	ok
 fi
@@ -125,8 +135,8 @@ if [ $st -ne 0 ]; then
 	bad "-d: exit status $st, expected 0"
 elif [ $ms -gt 15000 ]; then
 	bad "-d 3: took ${ms} ms"
-elif [ "$(rows rows.d)" -ne $((DEPTH + 1)) ]; then
-	bad "-d: $(rows rows.d) rows for $((DEPTH + 1)) calls"
+elif [ "$(rows rows.d)" != $((DEPTH + 1)) ] || [ "$(summary_rows err.d)" != $((DEPTH + 1)) ]; then
+	bad "-d: $(rows rows.d) rows written, summary $(summary_rows err.d), calls $((DEPTH + 1))"
 elif pgrep -f "$SAFETY -depth $DEPTH -rounds 2 -pause 120s -panics 0 -goroutines 0 -gc 0\$" >/dev/null; then
 	bad "-d: the command outlived gprobe"
 else
