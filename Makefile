@@ -3,13 +3,15 @@
 #   make            configure and build into build/ (gprobe, C tests, test programs)
 #   make deps       install Debian packages and fetch the Go toolchains (root)
 #   make check      deps + build + test programs + every test, then the C tests
-#                   (unit/, bpf/) again under ASan/UBSan in build-asan/ (what CI runs)
+#                   (unit/, bpf/) again under ASan/UBSan in build-asan/, then a
+#                   Release build in build-release/, not tested (what CI runs)
 #   make demo       deps + build gprobe + examples/gcdemo, then trace it with specs/gc.yaml
 #   make testprogs  build the Go test programs with every cached Go version
 #   make gen        regenerate bpf-gen/db and bpf-gen/reports for every Go version
 #   make test       run the tests of an existing build
 #   make asan       build build-asan/ and run its C tests (unit/, bpf/)
-#   make clean      remove build/ and build-asan/
+#   make release    build build-release/ (CMAKE_BUILD_TYPE=Release), no test programs
+#   make clean      remove build/, build-asan/ and build-release/
 #
 # Variables: JOBS (parallel compile jobs, default: cores), BUILD_TYPE,
 # CTEST_FLAGS (extra ctest arguments, e.g. CTEST_FLAGS='-R unit/'),
@@ -20,6 +22,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD_TYPE ?= RelWithDebInfo
 BUILD      := build
 ASAN_BUILD := build-asan
+RELEASE_BUILD := build-release
 CTEST_FLAGS ?=
 ASAN_TESTS ?= ^(unit|bpf)/
 DEMO_ARGS  ?=
@@ -27,7 +30,7 @@ DEMO_ARGS  ?=
 # of the pack (thousands of span and sweep rows a second).
 DEMO_TABLES ?= -t gc_start -t gc_end -t gc_explicit -t stw_done -t gc_pacer
 
-.PHONY: all build deps configure check test testprogs asan demo gcdemo clean
+.PHONY: all build deps configure check test testprogs asan release demo gcdemo clean
 
 all: build
 
@@ -60,6 +63,14 @@ asan: testprogs
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		ctest --test-dir $(ASAN_BUILD) --output-on-failure -R '$(ASAN_TESTS)'
 
+# Release (-O3) is where GCC finds some warnings -O2 does not (e.g.
+# maybe-uninitialized), and every build type builds with -Werror: CI builds
+# it too. Only built: its tests would be build/'s again, and time is short
+# (CI's budget is 90 minutes). The Go test programs are left out of it.
+release:
+	cmake -S . -B $(RELEASE_BUILD) -DCMAKE_BUILD_TYPE=Release -DGPROBE_TESTPROGS_IN_ALL=OFF
+	cmake --build $(RELEASE_BUILD) -j $(JOBS)
+
 check:
 	@echo "==== check: dependencies ===="
 	$(MAKE) deps
@@ -67,12 +78,17 @@ check:
 	$(MAKE) build
 	@echo "==== check: Go test programs ===="
 	$(MAKE) testprogs
-	@# A failing test does not stop the sanitizer run; check fails at the end.
+	@# A failing test does not stop the sanitizer run or the Release build;
+	@# check fails at the end.
 	@status=0; \
 	echo "==== check: tests ===="; \
 	$(MAKE) test || status=1; \
 	echo "==== check: ASan/UBSan C tests ($(ASAN_BUILD)/) ===="; \
 	$(MAKE) asan || status=1; \
+	echo "==== check: Release build ($(RELEASE_BUILD)/, built, not tested) ===="; \
+	start=$$(date +%s); \
+	$(MAKE) release || status=1; \
+	echo "==== check: Release build took $$(($$(date +%s) - start)) s ===="; \
 	if [ $$status -ne 0 ]; then echo "==== check: FAILED (see above) ===="; fi; \
 	exit $$status
 
@@ -95,7 +111,7 @@ demo: deps configure
 	./$(BUILD)/gprobe run specs/gc.yaml $(DEMO_TABLES) -- ./$(BUILD)/examples/gcdemo $(DEMO_ARGS)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(RELEASE_BUILD)
 
 # Benchmarks against the kernel's uprobe floor and bpftrace (root; about 10
 # minutes): writes bench/README.md. BENCH_ARGS=--quick for a smoke run.
