@@ -365,7 +365,7 @@ static int build(struct cli *o, const char *target_path, struct target **t, stru
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (codegen_generate(plan, (*t)->bin, target_path, prog, &d) < 0) {
+	if (codegen_generate(plan, target_bin(*t), target_path, prog, &d) < 0) {
 		print_diags(&d);
 		rc = EXIT_USAGE;
 		goto out;
@@ -431,7 +431,7 @@ static int cmd_run(int argc, char **argv)
 			.ringbuf_bytes = o.ringbuf,
 			.verbose = o.verbose,
 			.sym = sym_lookup,
-			.sym_ctx = t->bin,
+			.sym_ctx = target_bin(t),
 		};
 		rc = gp_run(prog, &ro);
 		timing_mark("run");
@@ -539,11 +539,11 @@ static void print_func(struct target *t, const struct gfunc *f)
 	char *why = NULL;
 
 	printf("func %s\n  entry 0x%" PRIx64 ", size 0x%" PRIx64 "\n", f->name, f->entry, f->end - f->entry);
-	if (sites_entry(t->bin, f->name, f->entry, f->end, &probe, &why) == 0)
+	if (sites_entry(target_bin(t), f->name, f->entry, f->end, &probe, &why) == 0)
 		printf("  entry probe 0x%" PRIx64 " (+0x%" PRIx64 ", %s)\n", probe, probe - f->entry,
 		       why ? why : "");
 	free(why);
-	if (goabi_assign(f, t->regabi, locs) < 0) {
+	if (goabi_assign(f, target_regabi(t), locs) < 0) {
 		printf("  (parameter types unknown)\n");
 	} else {
 		for (uint32_t i = 0; i < f->nparams; i++) {
@@ -581,11 +581,11 @@ static int cmd_inspect(int argc, char **argv)
 		char src[160];
 		printf("%s\n  go version  %s\n  module      %s\n  ABI         %s\n  facts       %s\n"
 		       "  PIE         %s\n  functions   %zu (%s)\n  symbols     %s\n",
-		       argv[1], gobin_go_version(t->bin), gobin_main_module(t->bin),
-		       t->regabi ? "register (Go >= 1.17)" : "stack (Go <= 1.16)",
-		       target_facts_source(t, src, sizeof(src)), gobin_is_pie(t->bin) ? "yes" : "no",
-		       gobin_nfuncs(t->bin), gobin_text_base_source(t->bin),
-		       gobin_symtab_checked(t->bin) ? "every function agrees with .symtab"
+		       argv[1], gobin_go_version(target_bin(t)), gobin_main_module(target_bin(t)),
+		       target_regabi(t) ? "register (Go >= 1.17)" : "stack (Go <= 1.16)",
+		       target_facts_source(t, src, sizeof(src)), gobin_is_pie(target_bin(t)) ? "yes" : "no",
+		       gobin_nfuncs(target_bin(t)), gobin_text_base_source(target_bin(t)),
+		       gobin_symtab_checked(target_bin(t)) ? "every function agrees with .symtab"
 						    : "none (stripped)");
 		target_close(t);
 		return 0;
@@ -619,8 +619,8 @@ static int cmd_inspect(int argc, char **argv)
 			return 0;
 		}
 	}
-	for (size_t i = 0; i < gobin_nfuncs(t->bin); i++) {
-		const struct gobin_func *f = gobin_func_at_index(t->bin, i);
+	for (size_t i = 0; i < gobin_nfuncs(target_bin(t)); i++) {
+		const struct gobin_func *f = gobin_func_at_index(target_bin(t), i);
 		if (strstr(f->name, what)) {
 			printf("0x%-10" PRIx64 " %s\n", f->entry, f->name);
 			shown++;
@@ -672,7 +672,7 @@ static int cmd_gen_db(int argc, char **argv)
 	t = target_open(exe, &d);
 	if (!t)
 		goto out;
-	if (!t->dw) {
+	if (!target_dwarf(t)) {
 		diag_error(&d, (struct srcloc){0}, "%s: a reference binary needs DWARF", exe);
 		goto out;
 	}

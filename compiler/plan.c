@@ -189,7 +189,7 @@ void plan_print(const struct plan *p, const struct target *t, FILE *out)
 {
 	char src[128];
 
-	fprintf(out, "target %s: %s, %s ABI, facts from %s\n", t->path, p->go_version,
+	fprintf(out, "target %s: %s, %s ABI, facts from %s\n", target_path(t), p->go_version,
 		p->regabi ? "register" : "stack", target_facts_source(t, src, sizeof(src)));
 	{
 		const char *const *lay;

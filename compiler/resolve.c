@@ -296,7 +296,7 @@ static char *dotted_name(const struct expr *e)
  * probe fired in: a PIE is loaded at a base of the kernel's choosing. */
 static struct ir *image_addr(struct rctx *c, uint64_t a)
 {
-	if (!gobin_is_pie(c->t->bin))
+	if (!gobin_is_pie(target_bin(c->t)))
 		return ir_const(c->plan, a, false);
 	return ir_binary(c->plan, IB_ADD, ir_new(c->plan, IR_BIAS), ir_const(c->plan, a, false),
 			 false);
@@ -308,7 +308,7 @@ static struct ir *link_addr(struct rctx *c, struct ir *v)
 {
 	struct ir *n;
 
-	if (!gobin_is_pie(c->t->bin))
+	if (!gobin_is_pie(target_bin(c->t)))
 		return v;
 	n = ir_new(c->plan, IR_SELECT);
 	n->a = v;
@@ -446,12 +446,12 @@ static struct rval resolve_dollar(struct rctx *c, const struct expr *e)
 	else if (strcmp(v, "cpu") == 0)
 		n = ir_new(c->plan, IR_CPU);
 	if (n)
-		return rv_scalar(n, gtypes_builtin(c->t->types, "uint64"));
+		return rv_scalar(n, gtypes_builtin(target_types(c->t), "uint64"));
 	if (strcmp(v, "g") == 0) {
 		/* The current goroutine's runtime.g, e.g. $g.m.p.ptr().id */
 		struct gtype *pg = target_type(c->t, "*runtime.g");
 		if (!pg) {
-			rerror(c, e->loc, "$g needs the type runtime.g, which %s lacks", c->t->path);
+			rerror(c, e->loc, "$g needs the type runtime.g, which %s lacks", target_path(c->t));
 			return rv_scalar(ir_const(c->plan, 0, false), NULL);
 		}
 		return rv_scalar(ir_new(c->plan, IR_G), pg);
@@ -462,7 +462,7 @@ static struct rval resolve_dollar(struct rctx *c, const struct expr *e)
 			return rv_scalar(ir_const(c->plan, 0, false), NULL);
 		}
 		c->pp->uses_latency = true;
-		return rv_scalar(ir_new(c->plan, IR_LATENCY), gtypes_builtin(c->t->types, "int64"));
+		return rv_scalar(ir_new(c->plan, IR_LATENCY), gtypes_builtin(target_types(c->t), "int64"));
 	}
 	if (strncmp(v, "ret", 3) == 0) {
 		char *end;
@@ -573,7 +573,7 @@ static struct rval resolve_call(struct rctx *c, const struct expr *e)
 {
 	struct rval arg = resolve(c, e->a);
 	struct gtype *t;
-	struct gtype *int_t = gtypes_builtin(c->t->types, "int");
+	struct gtype *int_t = gtypes_builtin(target_types(c->t), "int");
 
 	if (c->failed)
 		return arg;
@@ -583,7 +583,7 @@ static struct rval resolve_call(struct rctx *c, const struct expr *e)
 			       type_name(arg.type));
 			return arg;
 		}
-		struct rval r = rv_scalar(scalar_of(c, &arg, e->a->loc), gtypes_builtin(c->t->types, "uintptr"));
+		struct rval r = rv_scalar(scalar_of(c, &arg, e->a->loc), gtypes_builtin(target_types(c->t), "uintptr"));
 		r.is_sym = true;
 		return r;
 	}
@@ -663,7 +663,7 @@ static struct rval resolve_streq(struct rctx *c, const struct expr *e, struct rv
 	if (lit->slen > 256)
 		rerror(c, lit->loc, "string literal too long for a comparison (%zu bytes, at most 256)",
 		       lit->slen);
-	return rv_scalar(n, gtypes_builtin(c->t->types, "bool"));
+	return rv_scalar(n, gtypes_builtin(target_types(c->t), "bool"));
 }
 
 static struct rval resolve_binary(struct rctx *c, const struct expr *e, int op)
@@ -705,7 +705,7 @@ static struct rval resolve_binary(struct rctx *c, const struct expr *e, int op)
 	}
 	struct ir *n = ir_binary(c->plan, op, x, y, sign);
 	if (cmp)
-		return rv_scalar(n, gtypes_builtin(c->t->types, "bool"));
+		return rv_scalar(n, gtypes_builtin(target_types(c->t), "bool"));
 	if (x->op == IR_CONST && y->op == IR_CONST && !a.type && !b.type)
 		n->is_signed = true;
 	return rv_scalar(n, a.type && b.type ? a.type : (a.type ? a.type : b.type));
@@ -725,7 +725,7 @@ static struct rval resolve_unary(struct rctx *c, const struct expr *e, int op)
 	n->sub = op;
 	n->a = x;
 	n->is_signed = op == '!' ? false : (a.type ? is_signed(a.type) : true);
-	return rv_scalar(n, op == '!' ? gtypes_builtin(c->t->types, "bool") : a.type);
+	return rv_scalar(n, op == '!' ? gtypes_builtin(target_types(c->t), "bool") : a.type);
 }
 
 static struct rval resolve(struct rctx *c, const struct expr *e)
@@ -933,7 +933,7 @@ static const char *closest_function(struct rctx *c, const char *name, const char
 	size_t k = 0;
 
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(names[i], name) && gobin_find_func(c->t->bin, names[i]))
+		if (strcmp(names[i], name) && gobin_find_func(target_bin(c->t), names[i]))
 			have[k++] = names[i];
 	near = closest_name(name, have, k);
 	free(have);
@@ -957,16 +957,16 @@ static const struct gfunc *lookup_func(struct rctx *c, const struct spec_probe *
 	}
 	if (sp->optional) {
 		add_notice(c->plan, xasprintf("probe '%s' skipped: %s not in %s (optional)", sp->table,
-					      sp->function, c->t->path));
+					      sp->function, target_path(c->t)));
 		return NULL;
 	}
 	n = target_func_names(c->t, &names);
 	near = closest_function(c, sp->function, names, n);
 	if (near)
 		rerror(c, sp->function_loc, "no function %s in %s (did you mean %s?)", sp->function,
-		       c->t->path, near);
+		       target_path(c->t), near);
 	else
-		rerror(c, sp->function_loc, "no function %s in %s", sp->function, c->t->path);
+		rerror(c, sp->function_loc, "no function %s in %s", sp->function, target_path(c->t));
 	return NULL;
 }
 
@@ -980,7 +980,7 @@ static bool place_probe(struct rctx *c, const struct spec_probe *sp, struct plan
 	char *why = NULL;
 
 	pp->entry = f->entry;
-	if (sites_entry(c->t->bin, f->name, f->entry, f->end, &pp->probe_addr, &why) < 0) {
+	if (sites_entry(target_bin(c->t), f->name, f->entry, f->end, &pp->probe_addr, &why) < 0) {
 		rerror(c, sp->function_loc, "cannot place a probe in %s: %s", f->name, why ? why : "?");
 		free(why);
 		return false;
@@ -988,7 +988,7 @@ static bool place_probe(struct rctx *c, const struct spec_probe *sp, struct plan
 	pp->probe_why = why;
 	if (!pp->at_return)
 		return true;
-	if (sites_returns(c->t->bin, f->name, f->entry, f->end, &rets, &nrets, &why) < 0 ||
+	if (sites_returns(target_bin(c->t), f->name, f->entry, f->end, &rets, &nrets, &why) < 0 ||
 	    nrets == 0) {
 		rerror(c, sp->function_loc, "%s has no RET instruction%s%s", f->name,
 		       why ? ": " : " (it never returns): use 'at: entry'", why ? why : "");
@@ -1006,7 +1006,7 @@ static bool version_matches(struct rctx *c, const struct spec_probe *sp)
 
 	if (!sp->go)
 		return true;
-	if (go_version_parse(gobin_go_version(c->t->bin), &v) < 0)
+	if (go_version_parse(gobin_go_version(target_bin(c->t)), &v) < 0)
 		return true;
 	return go_constraint_match(sp->go, &v);
 }
@@ -1034,7 +1034,7 @@ static void resolve_probe(struct rctx *c, const struct spec *s, const struct spe
 	c->pp = pp;
 	c->at_return = pp->at_return;
 	c->locs = xcalloc(c->fn->nparams + 1, sizeof(*c->locs));
-	if (goabi_assign(c->fn, c->t->regabi, c->locs) < 0) {
+	if (goabi_assign(c->fn, target_regabi(c->t), c->locs) < 0) {
 		rerror(c, sp->function_loc, "%s: parameter types unknown", c->fn->name);
 		goto out;
 	}
@@ -1099,7 +1099,7 @@ static void note_version_skips(struct rctx *c, const struct spec *s)
 		}
 		if (!any)
 			add_notice(c->plan, xasprintf("table '%s' skipped: %s has no variant for %s (go: %s)",
-						      sp->table, s->file.path, gobin_go_version(c->t->bin),
+						      sp->table, s->file.path, gobin_go_version(target_bin(c->t)),
 						      sb.buf));
 		sb_free(&sb);
 	}
@@ -1128,8 +1128,8 @@ struct plan *resolve_specs(struct target *t, struct spec *const *specs, size_t n
 	const struct gtype *g;
 	uint64_t off;
 
-	p->go_version = gobin_go_version(t->bin);
-	p->regabi = t->regabi;
+	p->go_version = gobin_go_version(target_bin(t));
+	p->regabi = target_regabi(t);
 	if ((g = target_type(t, "runtime.g")) && gtype_field(g, "goid", false, &off)) {
 		target_note_fields(t, (struct gtype *)g);
 		p->goid_off = off;

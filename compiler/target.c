@@ -17,6 +17,25 @@
 
 #define MAX_LABELS 4096
 
+struct target_record;
+struct target_layouts;
+
+struct target {
+	char *path;
+	struct gobin *bin;
+	struct godwarf *dw;    /* NULL when the binary has no DWARF */
+	struct offsetsdb *db;  /* stripped binaries: the database of its Go version */
+	char *db_err;          /* why there is no database, when stripped */
+	struct rtypes *rt;     /* stripped binaries: its runtime type descriptors */
+	struct target_layouts *lay; /* which layouts came from descriptors */
+	struct gtypes *types;
+	int go_minor;
+	bool regabi;
+	struct target_record *rec; /* non-NULL while recording */
+	struct gfunc **dbfuncs;    /* database functions completed with addresses */
+	size_t ndbfuncs, capdbfuncs;
+};
+
 struct rec_labels {
 	const char *var;
 	struct gp_label *labels;
@@ -136,6 +155,31 @@ void target_close(struct target *t)
 	free(t->db_err);
 	free(t->path);
 	free(t);
+}
+
+const char *target_path(const struct target *t)
+{
+	return t->path;
+}
+
+struct gobin *target_bin(const struct target *t)
+{
+	return t->bin;
+}
+
+struct godwarf *target_dwarf(const struct target *t)
+{
+	return t->dw;
+}
+
+struct gtypes *target_types(const struct target *t)
+{
+	return t->types;
+}
+
+bool target_regabi(const struct target *t)
+{
+	return t->regabi;
 }
 
 const char *target_facts_source(const struct target *t, char *buf, size_t n)

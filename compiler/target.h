@@ -24,30 +24,25 @@
 
 struct gobin;
 struct godwarf;
-struct offsetsdb;
-struct rtypes;
-struct target_record;
-struct target_layouts;
+struct gtypes;
 
-struct target {
-	char *path;
-	struct gobin *bin;
-	struct godwarf *dw;    /* NULL when the binary has no DWARF */
-	struct offsetsdb *db;  /* stripped binaries: the database of its Go version */
-	char *db_err;          /* why there is no database, when stripped */
-	struct rtypes *rt;     /* stripped binaries: its runtime type descriptors */
-	struct target_layouts *lay; /* which layouts came from descriptors */
-	struct gtypes *types;
-	int go_minor;
-	bool regabi;
-	struct target_record *rec; /* non-NULL while recording */
-	struct gfunc **dbfuncs;    /* database functions completed with addresses */
-	size_t ndbfuncs, capdbfuncs;
-};
+/* Opaque: ask through the functions below. */
+struct target;
 
 /* Open a Go executable; errors go to d (exit status 2 material). */
 struct target *target_open(const char *path, struct diags *d);
 void target_close(struct target *t);
+
+/* The path it was opened by. */
+const char *target_path(const struct target *t);
+/* The executable itself: ELF, functions, addresses, memory (gobin.h). */
+struct gobin *target_bin(const struct target *t);
+/* Its DWARF (godwarf.h); NULL when the binary has none (stripped). */
+struct godwarf *target_dwarf(const struct target *t);
+/* The type universe every fact's types live in (builtins too). */
+struct gtypes *target_types(const struct target *t);
+/* Register ABI (Go >= 1.17) or stack ABI. */
+bool target_regabi(const struct target *t);
 
 /* "DWARF" or "offsets database go1.22.12" or "none (...)". */
 const char *target_facts_source(const struct target *t, char *buf, size_t n);

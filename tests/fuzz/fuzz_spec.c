@@ -120,7 +120,7 @@ static void generate(struct spec *s)
 			d.out.buf ? d.out.buf : "");
 		abort();
 	}
-	if (plan && codegen_generate(plan, target->bin, target->path, &prog, &d) == 0 && prog)
+	if (plan && codegen_generate(plan, target_bin(target), target_path(target), &prog, &d) == 0 && prog)
 		check_c(prog->bpf_c);
 	gp_program_free(prog);
 	plan_free(plan);

@@ -79,7 +79,7 @@ static void check_param(const char *ver, struct target *t, const struct gfunc *f
 	struct dwloc_piece *pc = NULL;
 	size_t n = 0;
 	char want[128];
-	int rc = godwarf_param_loc(t->dw, f, i, f->entry, &pc, &n);
+	int rc = godwarf_param_loc(target_dwarf(t), f, i, f->entry, &pc, &n);
 
 	gloc_format(l, want, sizeof(want));
 	CHECK_INT(rc, 0);
@@ -146,9 +146,9 @@ static void check_binary(const char *ver, const char *path)
 		diags_free(&d);
 		return;
 	}
-	CHECK(t->dw != NULL);
-	for (size_t k = 0; t->dw && k < sizeof(funcs) / sizeof(funcs[0]); k++) {
-		const struct gfunc *f = godwarf_func(t->dw, funcs[k]);
+	CHECK(target_dwarf(t) != NULL);
+	for (size_t k = 0; target_dwarf(t) && k < sizeof(funcs) / sizeof(funcs[0]); k++) {
+		const struct gfunc *f = godwarf_func(target_dwarf(t), funcs[k]);
 		struct gloc *locs;
 		CHECK(f != NULL);
 		if (!f) {
@@ -156,7 +156,7 @@ static void check_binary(const char *ver, const char *path)
 			continue;
 		}
 		locs = calloc(f->nparams + 1, sizeof(*locs));
-		CHECK_INT(goabi_assign(f, t->regabi, locs), 0);
+		CHECK_INT(goabi_assign(f, target_regabi(t), locs), 0);
 		for (uint32_t i = 0; i < f->nargs; i++)
 			check_param(ver, t, f, i, &locs[i]);
 		free(locs);
@@ -166,7 +166,7 @@ static void check_binary(const char *ver, const char *path)
 	{
 		char *wl = xasprintf("%.*s/workload", (int)(strrchr(path, '/') - path), path);
 		struct target *w = target_open(wl, &d);
-		const struct gfunc *f = w && w->dw ? godwarf_func(w->dw, "internal/poll.(*FD).Read") : NULL;
+		const struct gfunc *f = w && target_dwarf(w) ? godwarf_func(target_dwarf(w), "internal/poll.(*FD).Read") : NULL;
 		CHECK(f != NULL);
 		if (f) {
 			CHECK_INT(f->nargs, 2);

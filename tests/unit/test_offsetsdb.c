@@ -731,20 +731,20 @@ static void embedded_vs_dwarf(struct offsetsdb *db, const char *path)
 	struct seen s = {0};
 	size_t n, nf = 0;
 
-	if (!t || !t->dw) {
+	if (!t || !target_dwarf(t)) {
 		expect(false, "%s: %s", path, d.out.buf ? d.out.buf : "no DWARF");
 		goto out;
 	}
 	n = offsetsdb_func_names(db, &names);
 	for (size_t i = 0; i < n; i++) {
-		const struct gfunc *a = godwarf_func(t->dw, names[i]);
+		const struct gfunc *a = godwarf_func(target_dwarf(t), names[i]);
 		if (a) /* a database function absent here: built from the other program */
 			same_func(&s, a, offsetsdb_func(db, names[i])), nf++;
 	}
 	expect(nf >= 10, "%s: only %zu database functions found in DWARF", path, nf);
 	n = offsetsdb_var_names(db, &names);
 	for (size_t i = 0; i < n; i++) {
-		const struct gvar *a = godwarf_var(t->dw, names[i]);
+		const struct gvar *a = godwarf_var(target_dwarf(t), names[i]);
 		uint32_t nl = 0, nr = 0;
 		const struct gp_label *l = offsetsdb_labels(db, names[i], &nl);
 		struct gp_label *real = NULL;
