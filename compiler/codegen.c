@@ -24,11 +24,22 @@
 
 #include "bpfcc.h"
 #include "gobin.h"
+#include "goabi.h"
+#include "gprobe_record.h"
 #include "objcache.h"
 #include "sites.h"
 #include "util.h"
 
-#define REC_HDR 32 /* sizeof(struct gp_record) */
+#define REC_HDR ((uint32_t)sizeof(struct gp_record))
+
+/* The generated C names registers by the shared enum (gprobe_record.h). */
+static const char *reg_enum(unsigned r)
+{
+	static const char *const names[] = { "GP_RAX", "GP_RBX", "GP_RCX", "GP_RDI", "GP_RSI",
+					     "GP_R8",  "GP_R9",  "GP_R10", "GP_R11" };
+
+	return r < sizeof(names) / sizeof(names[0]) ? names[r] : "GP_NREGS";
+}
 
 struct gen {
 	struct strbuf *sb;
@@ -176,7 +187,7 @@ static unsigned emit(struct gen *g, const struct ir *n)
 		return t;
 	case IR_REG:
 		t = temp(g);
-		line(g, "__u64 t%u = gp_ext(gp_reg(ctx, %u), %u, %d);", t, n->reg, n->size ? n->size : 8,
+		line(g, "__u64 t%u = gp_ext(gp_reg(ctx, %s), %u, %d);", t, reg_enum(n->reg), n->size ? n->size : 8,
 		     n->is_signed);
 		return t;
 	case IR_SP:
@@ -345,14 +356,7 @@ static void emit_probe(struct gen *g, const struct plan_probe *pp, const struct 
 	line(g, "__u64 goid = gp_goid(ctx);");
 	if (pp->needs_entry) {
 		line(g, "__u64 saved[GP_ENTRY_WORDS] = {}, saved_faults = ~0ULL, entry_ns = 0;");
-		line(g, "struct gp_entry_val *e = gp_entry_lookup(%u, gp_pair_id(ctx, goid), gp_frame_depth(ctx));", pp->id);
-		line(g, "if (e) {");
-		line(g, "\tentry_ns = e->ktime_ns;");
-		line(g, "\tsaved_faults = e->faults;");
-		for (uint32_t i = 0; i < pp->nsaved; i++)
-			line(g, "\tsaved[%u] = e->words[%u];", i, i);
-		line(g, "\tgp_entry_delete(%u, gp_pair_id(ctx, goid), gp_frame_depth(ctx));", pp->id);
-		line(g, "}");
+		line(g, "gp_entry_take(ctx, %u, goid, saved, &saved_faults, &entry_ns);", pp->id);
 		line(g, "(void)saved; (void)saved_faults; (void)entry_ns;");
 	}
 	if (pp->where) {

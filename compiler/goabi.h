@@ -21,8 +21,9 @@
 #define GOABI_NFLOAT 15 /* X0..X14 */
 #define GOABI_MAX_PIECES (GOABI_NINT + GOABI_NFLOAT)
 
-/* Integer argument registers in ABI order. */
-enum goabi_reg { GR_RAX, GR_RBX, GR_RCX, GR_RDI, GR_RSI, GR_R8, GR_R9, GR_R10, GR_R11 };
+/* Integer argument registers in ABI order: enum gp_goreg (GP_RAX ...), the
+ * numbering the generated BPF C shares. */
+#include "gprobe_record.h"
 
 enum gloc_kind {
 	GLOC_NONE,  /* zero-sized: nothing to read */
@@ -34,7 +35,7 @@ enum gloc_kind {
 struct gpiece {
 	uint32_t voff;  /* byte offset of this part within the Go value's memory layout */
 	uint32_t size;  /* bytes of the part (1, 2, 4, 8) */
-	uint8_t reg;    /* enum goabi_reg, or float register number */
+	uint8_t reg;    /* enum gp_goreg, or float register number */
 	bool is_float;  /* X0..X14: not readable from BPF */
 };
 

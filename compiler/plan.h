@@ -19,7 +19,7 @@
 
 enum ir_op {
 	IR_CONST,   /* imm */
-	IR_REG,     /* integer ABI register `reg` (enum goabi_reg) at the probe */
+	IR_REG,     /* integer ABI register `reg` (enum gp_goreg) at the probe */
 	IR_SP,      /* the stack pointer at function entry (== at RET) */
 	IR_LOAD,    /* `size` bytes at address a + off; may fault */
 	IR_SAVED,   /* word `slot` saved by the entry program (return probes) */

@@ -17,10 +17,11 @@
 #include "expr.h"
 #include "gobin.h"
 #include "goversion.h"
+#include "gprobe_record.h"
 #include "sites.h"
 #include "util.h"
 
-#define MAX_SAVED 8 /* words an entry program may save for its return probe (GP_ENTRY_WORDS) */
+#define MAX_SAVED GP_ENTRY_WORDS
 
 enum rv_kind { RV_MEM, RV_REGS, RV_SCALAR, RV_STRLIT };
 

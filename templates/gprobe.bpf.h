@@ -74,9 +74,6 @@ struct {
 /* Entry state for return probes ($latency, arguments read at return),
  * keyed by goroutine, not thread: goroutines migrate between threads, so a
  * tid key would pair an entry with someone else's return. */
-#ifndef GP_ENTRY_WORDS
-#define GP_ENTRY_WORDS 8
-#endif
 struct gp_entry_key {
 	__u32 tgid;
 	__u32 probe; /* table id of the probe pair */
@@ -119,14 +116,6 @@ static __always_inline void gp_stat_inc(__u32 idx)
 }
 
 /* ---- registers and memory ------------------------------------------------ */
-
-/* Go's register ABI integer argument/result order (internal/abi, amd64),
- * then R14, which holds the current g in ABIInternal code. */
-enum gp_goreg {
-	GP_RAX, GP_RBX, GP_RCX, GP_RDI, GP_RSI, GP_R8, GP_R9, GP_R10, GP_R11,
-	GP_R14,
-	GP_NREGS,
-};
 
 /* Register by Go ABI index. Called with a constant, the switch folds to a
  * single ctx load, which the verifier needs to be at a constant offset.

@@ -109,4 +109,25 @@ static __always_inline __u64 gp_pair_id(struct pt_regs *ctx, __u64 goid)
 	return goid ? goid : gp_cur_g(ctx) | (1ULL << 63);
 }
 
+#if GP_NEED_ENTRIES
+/* A return probe's pairing: take (look up and delete) the entry state of
+ * this goroutine's frame. Keyed by frame depth so the frames of a
+ * recursion pair with their own entries. 1 when it was there. */
+static __always_inline int gp_entry_take(struct pt_regs *ctx, __u32 probe, __u64 goid,
+					 __u64 saved[GP_ENTRY_WORDS], __u64 *faults,
+					 __u64 *entry_ns)
+{
+	__u64 id = gp_pair_id(ctx, goid), depth = gp_frame_depth(ctx);
+	struct gp_entry_val *e = gp_entry_lookup(probe, id, depth);
+
+	if (!e)
+		return 0;
+	*entry_ns = e->ktime_ns;
+	*faults = e->faults;
+	__builtin_memcpy(saved, e->words, sizeof(e->words));
+	gp_entry_delete(probe, id, depth);
+	return 1;
+}
+#endif
+
 #endif

@@ -16,6 +16,19 @@
 
 #define GP_MAX_COLUMNS 64
 
+/* Words an entry program may save for its return probe (arguments that
+ * live in registers at entry and are read at return). */
+#define GP_ENTRY_WORDS 8
+
+/* Go's register ABI integer argument/result order (internal/abi, amd64),
+ * then R14, which holds the current g in ABIInternal code. The generated
+ * C names these; compiler/goabi.h's enum goabi_reg is asserted equal. */
+enum gp_goreg {
+	GP_RAX, GP_RBX, GP_RCX, GP_RDI, GP_RSI, GP_R8, GP_R9, GP_R10, GP_R11,
+	GP_R14,
+	GP_NREGS,
+};
+
 struct gp_record {
 	__u64 ktime_ns; /* bpf_ktime_get_boot_ns() at the probe */
 	__u64 goid;     /* current goroutine; 0 when it could not be read */

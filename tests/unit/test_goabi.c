@@ -16,19 +16,19 @@
 #include "godwarf.h"
 #include "resolve.h"
 
-/* DWARF register number -> Go ABI integer register (enum goabi_reg). */
+/* DWARF register number -> Go ABI integer register (enum gp_goreg). */
 static int int_reg_of_dwreg(int dwreg)
 {
 	switch (dwreg) {
-	case 0: return GR_RAX;
-	case 3: return GR_RBX;
-	case 2: return GR_RCX;
-	case 5: return GR_RDI;
-	case 4: return GR_RSI;
-	case 8: return GR_R8;
-	case 9: return GR_R9;
-	case 10: return GR_R10;
-	case 11: return GR_R11;
+	case 0: return GP_RAX;
+	case 3: return GP_RBX;
+	case 2: return GP_RCX;
+	case 5: return GP_RDI;
+	case 4: return GP_RSI;
+	case 8: return GP_R8;
+	case 9: return GP_R9;
+	case 10: return GP_R10;
+	case 11: return GP_R11;
 	default: return -1;
 	}
 }
@@ -201,10 +201,10 @@ static void check_pure(void)
 	f.nargs = 10;
 	CHECK_INT(goabi_assign(&f, true, locs), 0);
 	CHECK_INT(locs[8].kind, GLOC_REGS);
-	CHECK_INT(locs[8].pieces[0].reg, GR_R11);
+	CHECK_INT(locs[8].pieces[0].reg, GP_R11);
 	CHECK_INT(locs[9].kind, GLOC_STACK);
 	CHECK_INT(locs[9].sp_off, 8);
-	CHECK_INT(locs[10].pieces[0].reg, GR_RAX);
+	CHECK_INT(locs[10].pieces[0].reg, GP_RAX);
 
 	/* A string that no longer fits takes no register at all, and what
 	 * follows still may: u8 after it lands in R11. */
@@ -219,7 +219,7 @@ static void check_pure(void)
 	CHECK_INT(locs[8].kind, GLOC_STACK);
 	CHECK_INT(locs[8].sp_off, 8);
 	CHECK_INT(locs[9].kind, GLOC_REGS);
-	CHECK_INT(locs[9].pieces[0].reg, GR_R11);
+	CHECK_INT(locs[9].pieces[0].reg, GP_R11);
 	CHECK(locs[10].pieces[0].is_float && locs[10].pieces[0].reg == 0);
 	CHECK_INT(locs[11].kind, GLOC_STACK);
 	CHECK_INT(locs[11].sp_off, 24);
