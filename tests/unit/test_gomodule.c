@@ -97,7 +97,7 @@ int main(void)
 	glob_t g;
 
 	if (!root) {
-		printf("test_gomodule: GPROBE_TESTPROGS unset, nothing to test\n");
+		check_skip("GPROBE_TESTPROGS is not set: no test programs to read");
 		return check_done("test_gomodule");
 	}
 	pat = xasprintf("%s/go1.*/*", root);

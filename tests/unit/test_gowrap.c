@@ -177,7 +177,7 @@ int main(void)
 	}
 	free(pat);
 	if (!n)
-		fprintf(stderr, "test_gowrap: no test programs (make testprogs); workload checks skipped\n");
+		check_skip("no test programs (make testprogs): workload checks");
 	if (glob(GOCACHE_ROOT "/go1.*/usr/lib/go-1.*", 0, NULL, &g) == 0) {
 		for (i = 0; i < g.gl_pathc; i++)
 			test_pprof(g.gl_pathv[i]);

@@ -157,7 +157,7 @@ int main(void)
 	int nbins = 0;
 
 	if (!root) {
-		printf("test_rtype: GPROBE_TESTPROGS unset, nothing to test\n");
+		check_skip("GPROBE_TESTPROGS is not set: no test programs to read");
 		return check_done("test_rtype");
 	}
 	pat = xasprintf("%s/go1.*/*", root);

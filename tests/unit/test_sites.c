@@ -111,14 +111,14 @@ int main(void)
 	size_t i, nbins = 0, nstripped = 0;
 
 	if (!tp || !*tp) {
-		printf("test_sites: SKIP: GPROBE_TESTPROGS is not set\n");
-		return 77;
+		check_skip("GPROBE_TESTPROGS is not set: no test programs to read");
+		return check_done("test_sites");
 	}
 	pat = xasprintf("%s/go1.*/*", tp);
 	if (glob(pat, 0, NULL, &g)) {
-		printf("test_sites: SKIP: no test programs in %s (make testprogs)\n", tp);
+		check_skip("no test programs in %s (make testprogs)", tp);
 		free(pat);
-		return 77;
+		return check_done("test_sites");
 	}
 	for (i = 0; i < g.gl_pathc; i++) {
 		const char *path = g.gl_pathv[i];
