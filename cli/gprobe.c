@@ -16,6 +16,7 @@
 
 #include "spec.h"
 #include "codegen.h"
+#include "dbrecord.h"
 #include "diag.h"
 #include "goabi.h"
 #include "gobin.h"
@@ -649,6 +650,7 @@ static int cmd_gen_db(int argc, char **argv)
 	size_t nspecs = 0, capspecs = 0;
 	struct diags d = {0};
 	struct target *t = NULL;
+	struct dbrecord *rec = NULL;
 	struct spec **loaded = NULL;
 	struct plan *plan = NULL;
 	FILE *f = NULL;
@@ -676,7 +678,7 @@ static int cmd_gen_db(int argc, char **argv)
 		diag_error(&d, (struct srcloc){0}, "%s: a reference binary needs DWARF", exe);
 		goto out;
 	}
-	target_record_start(t);
+	rec = dbrecord_start(t);
 	loaded = xcalloc(nspecs + 1, sizeof(*loaded));
 	for (size_t i = 0; i < nspecs; i++)
 		loaded[i] = spec_load(specs[i], &d);
@@ -700,12 +702,12 @@ static int cmd_gen_db(int argc, char **argv)
 			line += strspn(line, " \t");
 			line[strcspn(line, " \t\r")] = '\0';
 			if (*line)
-				target_record_func(t, line); /* absent in this version: fine */
+				dbrecord_func(rec, line); /* absent in this version: fine */
 		}
 		free(text);
 	}
 	f = fopen(out, "w");
-	if (!f || target_write_db(t, f) < 0 || fclose(f) != 0) {
+	if (!f || dbrecord_write(rec, f) < 0 || fclose(f) != 0) {
 		diag_error(&d, (struct srcloc){0}, "cannot write %s: %s", out, strerror(errno));
 		f = NULL;
 		goto out;
@@ -718,6 +720,7 @@ out:
 	print_diags(&d);
 	plan_free(plan);
 	free_specs(loaded, nspecs);
+	dbrecord_free(rec);
 	target_close(t);
 	free(specs);
 	return rc;

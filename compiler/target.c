@@ -17,7 +17,6 @@
 
 #define MAX_LABELS 4096
 
-struct target_record;
 struct target_layouts;
 
 struct target {
@@ -31,26 +30,9 @@ struct target {
 	struct gtypes *types;
 	int go_minor;
 	bool regabi;
-	struct target_record *rec; /* non-NULL while recording */
+	struct target_observer obs; /* bpf-gen's recorder, when it listens */
 	struct gfunc **dbfuncs;    /* database functions completed with addresses */
 	size_t ndbfuncs, capdbfuncs;
-};
-
-struct rec_labels {
-	const char *var;
-	struct gp_label *labels;
-	uint32_t n;
-};
-
-struct target_record {
-	const struct gfunc **funcs;
-	size_t nfuncs, capfuncs;
-	const struct gvar **vars;
-	size_t nvars, capvars;
-	struct gtype **types;
-	size_t ntypes, captypes;
-	struct rec_labels *labels;
-	size_t nlabels, caplabels;
 };
 
 /* A database struct whose layout the binary's descriptors replaced. */
@@ -110,27 +92,10 @@ struct target *target_open(const char *path, struct diags *d)
 	return t;
 }
 
-static void record_free(struct target_record *r)
-{
-	if (!r)
-		return;
-	for (size_t i = 0; i < r->nlabels; i++) {
-		for (uint32_t k = 0; k < r->labels[i].n; k++)
-			free((char *)r->labels[i].labels[k].text);
-		free(r->labels[i].labels);
-	}
-	free(r->labels);
-	free(r->funcs);
-	free(r->vars);
-	free(r->types);
-	free(r);
-}
-
 void target_close(struct target *t)
 {
 	if (!t)
 		return;
-	record_free(t->rec);
 	for (size_t i = 0; i < t->ndbfuncs; i++)
 		free(t->dbfuncs[i]);
 	free(t->dbfuncs);
@@ -199,21 +164,11 @@ const char *target_facts_source(const struct target *t, char *buf, size_t n)
 	return buf;
 }
 
-/* ---- recording ------------------------------------------------------------ */
+/* ---- what the resolver used ------------------------------------------------ */
 
-#define REC_ADD(vec, n, cap, v)                          \
-	do {                                             \
-		for (size_t _i = 0; _i < (n); _i++)      \
-			if ((vec)[_i] == (v))            \
-				goto done;               \
-		VEC_PUSH(vec, n, cap, v);                \
-	done:;                                           \
-	} while (0)
-
-void target_record_start(struct target *t)
+void target_set_observer(struct target *t, const struct target_observer *o)
 {
-	if (!t->rec)
-		t->rec = xcalloc(1, sizeof(*t->rec));
+	t->obs = o ? *o : (struct target_observer){0};
 }
 
 static struct replaced *replaced_of(const struct target *t, const struct gtype *ty)
@@ -247,8 +202,8 @@ static void note_descriptor_layout(struct target *t, struct gtype *ty)
 
 void target_note_fields(struct target *t, struct gtype *ty)
 {
-	if (t->rec && ty && ty->kind == GK_STRUCT)
-		REC_ADD(t->rec->types, t->rec->ntypes, t->rec->captypes, ty);
+	if (t->obs.fields && ty && ty->kind == GK_STRUCT)
+		t->obs.fields(t->obs.ctx, ty);
 	if (t->rt && ty && ty->kind == GK_STRUCT)
 		note_descriptor_layout(t, ty);
 }
@@ -263,130 +218,6 @@ size_t target_notices(const struct target *t, const char *const **msgs)
 {
 	*msgs = t->lay ? (const char *const *)t->lay->notices : NULL;
 	return t->lay ? t->lay->nnotices : 0;
-}
-
-static void note_func(struct target *t, const struct gfunc *f)
-{
-	if (t->rec)
-		REC_ADD(t->rec->funcs, t->rec->nfuncs, t->rec->capfuncs, f);
-}
-
-static void note_var(struct target *t, const struct gvar *v)
-{
-	if (t->rec)
-		REC_ADD(t->rec->vars, t->rec->nvars, t->rec->capvars, v);
-}
-
-static void note_labels(struct target *t, const char *var, const struct gp_label *l, uint32_t n)
-{
-	struct rec_labels r;
-
-	if (!t->rec)
-		return;
-	r = (struct rec_labels){var, xcalloc(n + 1, sizeof(*l)), n};
-	for (size_t i = 0; i < t->rec->nlabels; i++)
-		if (strcmp(t->rec->labels[i].var, var) == 0) {
-			free(r.labels);
-			return;
-		}
-	for (uint32_t i = 0; i < n; i++)
-		r.labels[i] = (struct gp_label){l[i].value, xstrdup(l[i].text)};
-	VEC_PUSH(t->rec->labels, t->rec->nlabels, t->rec->caplabels, r);
-}
-
-bool target_record_func(struct target *t, const char *name)
-{
-	char *why = NULL;
-	const struct gfunc *f = target_func(t, name, &why);
-
-	free(why);
-	return f != NULL;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Does f's code name an address inside v? Fills the finder if so. */
-static bool ref_in(struct target *t, const char *fname, const struct gvar *v,
-		   struct offsetsdb_finder *out)
-{
-	const struct gobin_func *f = gobin_find_func(t->bin, fname);
-	uint64_t *tg = NULL, size = v->type && v->type->size ? v->type->size : 1;
-	size_t n = 0;
-	char *err = NULL;
-	bool found = false;
-
-	if (!f || disasm_rip_targets(gobin_code(t->bin, f->entry, f->end - f->entry),
-				     f->end - f->entry, f->entry, &tg, &n, &err) < 0) {
-		free(err);
-		return false;
-	}
-	for (size_t k = 0; k < n && !found; k++) {
-		if (tg[k] >= v->addr && tg[k] < v->addr + size) {
-			*out = (struct offsetsdb_finder){f->name, (uint32_t)k, (int64_t)(tg[k] - v->addr)};
-			found = true;
-		}
-	}
-	free(tg);
-	return found;
-}
-
-/* A way to find v again without symbols: first through the functions the
- * packs probe (sorted, for determinism), then any runtime function. */
-static struct offsetsdb_finder var_finder(struct target *t, const struct gvar *v)
-{
-	struct offsetsdb_finder fd = {0};
-	const char **names = xcalloc(t->rec->nfuncs + 1, sizeof(*names));
-
-	for (size_t i = 0; i < t->rec->nfuncs; i++)
-		names[i] = t->rec->funcs[i]->name;
-	qsort(names, t->rec->nfuncs, sizeof(*names), cmp_str);
-	for (size_t i = 0; i < t->rec->nfuncs && !fd.func; i++)
-		ref_in(t, names[i], v, &fd);
-	free(names);
-	for (size_t i = 0; i < gobin_nfuncs(t->bin) && !fd.func; i++) {
-		const char *name = gobin_func_at_index(t->bin, i)->name;
-		if (strncmp(name, "runtime.", 8) == 0)
-			ref_in(t, name, v, &fd);
-	}
-	return fd;
-}
-
-int target_write_db(struct target *t, FILE *out)
-{
-	struct target_record *r = t->rec;
-	struct offsetsdb_labels_in *labels;
-	struct offsetsdb_finder *finders;
-	struct offsetsdb_in in;
-	int rc;
-
-	if (!r)
-		return -EINVAL;
-	finders = xcalloc(r->nvars + 1, sizeof(*finders));
-	for (size_t i = 0; i < r->nvars; i++)
-		finders[i] = var_finder(t, r->vars[i]);
-	labels = xcalloc(r->nlabels + 1, sizeof(*labels));
-	for (size_t i = 0; i < r->nlabels; i++)
-		labels[i] = (struct offsetsdb_labels_in){r->labels[i].var, r->labels[i].labels,
-							 r->labels[i].n};
-	in = (struct offsetsdb_in){
-		.go_version = gobin_go_version(t->bin),
-		.funcs = r->funcs,
-		.nfuncs = r->nfuncs,
-		.vars = r->vars,
-		.finders = finders,
-		.nvars = r->nvars,
-		.full_types = r->types,
-		.nfull = r->ntypes,
-		.labels = labels,
-		.nlabels = r->nlabels,
-	};
-	rc = offsetsdb_write(out, &in);
-	free(labels);
-	free(finders);
-	return rc;
 }
 
 /* ---- facts ------------------------------------------------------------------ */
@@ -433,8 +264,8 @@ const struct gfunc *target_func(struct target *t, const char *name, char **why)
 	} else if (gobin_find_func(t->bin, name)) {
 		*why = xstrdup(t->db_err);
 	}
-	if (f)
-		note_func(t, f);
+	if (f && t->obs.func)
+		t->obs.func(t->obs.ctx, f);
 	return f;
 }
 
@@ -481,8 +312,8 @@ const struct gvar *target_var(struct target *t, const char *name, char **why)
 					 "no code that refers to it", name, t->path);
 		}
 	}
-	if (v)
-		note_var(t, v);
+	if (v && t->obs.var)
+		t->obs.var(t->obs.ctx, v);
 	return v;
 }
 
@@ -625,8 +456,8 @@ int target_labels(struct target *t, const char *var, struct gp_label **labels, u
 	if (!v)
 		return *why ? -ENODATA : -ENOENT;
 	int rc = read_labels(t, v, labels, n, why);
-	if (rc == 0)
-		note_labels(t, v->name, *labels, *n);
+	if (rc == 0 && t->obs.labels)
+		t->obs.labels(t->obs.ctx, v->name, *labels, *n);
 	return rc;
 }
 

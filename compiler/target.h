@@ -9,8 +9,9 @@
  * with a notice. The resolver asks here and never cares which source
  * answered, except to say so in `check`.
  *
- * With recording on (bpf-gen), every fact handed out is remembered, so
- * that exactly what the packs needed can be written to a database.
+ * An observer (bpf-gen's recorder, dbrecord.h) can be told of every fact
+ * handed out, so that exactly what the packs needed can be written to a
+ * database.
  */
 #ifndef GPROBE_TARGET_H
 #define GPROBE_TARGET_H
@@ -68,14 +69,23 @@ int target_labels(struct target *t, const char *var, struct gp_label **labels, u
 size_t target_func_names(struct target *t, const char *const **names);
 size_t target_var_names(struct target *t, const char *const **names);
 
-
-/* Recording for bpf-gen: remember every fact handed out from now on, and
- * any struct whose fields were used (target_note_fields). */
-void target_record_start(struct target *t);
+/* The resolver used ty's fields: a layout from the binary's type
+ * descriptors is then named in `check` (target_descriptor_layouts), and
+ * the observer is told. */
 void target_note_fields(struct target *t, struct gtype *ty);
-/* Add a function by name to the record (bpf-gen's wider list); false if absent. */
-bool target_record_func(struct target *t, const char *name);
-/* Write everything recorded as an offsets database. 0 or -errno. */
-int target_write_db(struct target *t, FILE *out);
+
+/* Told of every fact handed out, for bpf-gen's recorder (dbrecord.h), so
+ * that this module only answers. Any hook may be NULL. */
+struct target_observer {
+	void (*func)(void *ctx, const struct gfunc *f);
+	void (*var)(void *ctx, const struct gvar *v);
+	/* the texts of a [N]string variable, read from the binary */
+	void (*labels)(void *ctx, const char *var, const struct gp_label *l, uint32_t n);
+	/* a struct whose fields were used (target_note_fields) */
+	void (*fields)(void *ctx, struct gtype *ty);
+	void *ctx;
+};
+/* Set the one observer (copied), or none with NULL. */
+void target_set_observer(struct target *t, const struct target_observer *o);
 
 #endif
