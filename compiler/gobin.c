@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buildinfo.h"
 #include "pclntab.h"
 #include "util.h"
 
@@ -371,135 +372,11 @@ size_t gobin_find_word(const struct gobin *b, uint64_t value, uint64_t *addrs, s
 
 /* --- Build info ------------------------------------------------------------- */
 
-#define BUILDINFO_MAGIC "\xff Go buildinf:"
-#define BUILDINFO_HDR 32
-
-static int uvarint(const uint8_t *p, size_t len, uint64_t *v, size_t *used)
-{
-	uint64_t x = 0;
-	size_t i;
-
-	for (i = 0; i < len && i < 10; i++) {
-		x |= (uint64_t)(p[i] & 0x7f) << (7 * i);
-		if (!(p[i] & 0x80)) {
-			*v = x;
-			*used = i + 1;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-/* Go >= 1.18: two varint-prefixed strings right after the header. */
-static int buildinfo_inline(const uint8_t *p, size_t len, char **vers, char **mod,
-			    size_t *mod_len)
-{
-	uint64_t n;
-	size_t used, off = BUILDINFO_HDR;
-
-	if (uvarint(p + off, len - off, &n, &used) || n > len - off - used)
-		return -1;
-	*vers = xstrndup((const char *)p + off + used, n);
-	off += used + n;
-	if (uvarint(p + off, len - off, &n, &used) || n > len - off - used)
-		return -1;
-	*mod = xstrndup((const char *)p + off + used, n);
-	*mod_len = n;
-	return 0;
-}
-
-/* Go < 1.18: pointers to Go string headers {data, len} in the data segment. */
-static char *read_gostring(const struct gobin *b, uint64_t hdr_addr, size_t *plen)
-{
-	uint8_t hdr[16];
-	uint64_t data, len;
-	char *s;
-
-	if (gobin_read(b, hdr_addr, hdr, sizeof(hdr)))
-		return NULL;
-	memcpy(&data, hdr, 8);
-	memcpy(&len, hdr + 8, 8);
-	if (len > b->size)
-		return NULL;
-	s = xmalloc(len + 1);
-	if (gobin_read(b, data, s, len)) {
-		free(s);
-		return NULL;
-	}
-	s[len] = 0;
-	if (plen)
-		*plen = len;
-	return s;
-}
-
-static int buildinfo_ptr(const struct gobin *b, const uint8_t *p, char **vers, char **mod,
-			 size_t *mod_len)
-{
-	uint64_t va, ma;
-
-	if (p[14] != 8)
-		return -1;
-	memcpy(&va, p + 16, 8);
-	memcpy(&ma, p + 24, 8);
-	*vers = read_gostring(b, va, NULL);
-	*mod = read_gostring(b, ma, mod_len);
-	if (!*mod) {
-		*mod = xstrdup("");
-		*mod_len = 0;
-	}
-	return *vers ? 0 : -1;
-}
-
-/* Module info lines are framed by 16-byte binary sentinels (which may hold
- * NULs); the "path" and "mod" lines name the main package and module. */
-static void parse_modinfo(struct gobin *b, const char *mod, size_t len)
-{
-	const char *p, *end;
-
-	b->module = xstrdup("");
-	b->main_path = xstrdup("");
-	if (len < 33 || mod[len - 17] != '\n')
-		return;
-	p = mod + 16;
-	end = mod + len - 16;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', end - p);
-		const char *le = nl ? nl : end;
-		const char *tab2;
-
-		if (le - p > 5 && !strncmp(p, "path\t", 5)) {
-			free(b->main_path);
-			b->main_path = xstrndup(p + 5, le - p - 5);
-		} else if (le - p > 4 && !strncmp(p, "mod\t", 4)) {
-			tab2 = memchr(p + 4, '\t', le - p - 4);
-			free(b->module);
-			b->module = xstrndup(p + 4, (tab2 ? tab2 : le) - p - 4);
-		}
-		p = le + 1;
-	}
-}
-
-static int parse_minor(const char *v)
-{
-	const char *p = strstr(v, "go1.");
-	char *e;
-	long m;
-
-	if (!p)
-		return -1;
-	m = strtol(p + 4, &e, 10);
-	if (e == p + 4 || m < 0 || m > 1000)
-		return -1;
-	return (int)m;
-}
-
 static int read_buildinfo(struct gobin *b, char **err)
 {
 	struct sect s;
-	const uint8_t *p;
-	char *vers = NULL, *mod = NULL;
-	size_t mod_len = 0;
-	uint64_t off;
+	struct buildinfo bi;
+	const char *why = NULL;
 	int r = find_section(b, ".go.buildinfo", &s, err);
 
 	if (r < 0)
@@ -507,28 +384,15 @@ static int read_buildinfo(struct gobin *b, char **err)
 	if (r == 0 || s.type == SHT_NOBITS)
 		return fail(b, err, -ENOEXEC, "%s: not a Go binary (no .go.buildinfo section)%s",
 			    NULL);
-	p = b->map + s.offset;
-	for (off = 0; off + BUILDINFO_HDR <= s.size; off += 16)
-		if (!memcmp(p + off, BUILDINFO_MAGIC, 14))
-			break;
-	if (off + BUILDINFO_HDR > s.size)
-		return fail(b, err, -ENOEXEC, "%s: not a Go binary (%s)",
-			    "no build info magic in .go.buildinfo");
-	p += off;
-	if (p[15] & 2)
-		r = buildinfo_inline(p, s.size - off, &vers, &mod, &mod_len);
-	else
-		r = buildinfo_ptr(b, p, &vers, &mod, &mod_len);
-	if (r || !vers || !*vers) {
-		free(vers);
-		free(mod);
-		return fail(b, err, -EINVAL, "%s: truncated or corrupted ELF (%s)",
-			    "unreadable Go build info");
-	}
-	b->version = vers;
-	b->minor = parse_minor(vers);
-	parse_modinfo(b, mod, mod_len);
-	free(mod);
+	r = buildinfo_parse(b, b->map + s.offset, s.size, &bi, &why);
+	if (r == -ENOEXEC)
+		return fail(b, err, r, "%s: not a Go binary (%s)", why);
+	if (r)
+		return fail(b, err, r, "%s: truncated or corrupted ELF (%s)", why);
+	b->version = bi.version;
+	b->minor = bi.minor;
+	b->module = bi.module;
+	b->main_path = bi.main_path;
 	return 0;
 }
 
