@@ -15,10 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <yaml.h>
-
 #include "embedded.h"
 #include "util.h"
+#include "yamltree.h"
 
 /* Bounds well above what any Go runtime needs, low enough that a hostile
  * file cannot make the reader allocate or recurse without end. */
@@ -67,35 +66,12 @@ struct offsetsdb {
 
 /* ---- the YAML tree ---------------------------------------------------------- */
 
-enum ykind { Y_SCALAR, Y_SEQ, Y_MAP };
-
-struct ynode {
-	enum ykind kind;
-	uint32_t line, col; /* 1-based */
-	char *value;        /* Y_SCALAR, NUL-terminated */
-	size_t vlen;
-	struct ynode **kids; /* Y_SEQ: items; Y_MAP: key, value, key, value... */
-	uint32_t nkids, cap;
-};
-
 struct rd {
 	const char *path;
 	struct gtypes *ts;
 	struct offsetsdb *db;
 	char *err;
-	size_t nnodes;
 };
-
-static void ynode_free(struct ynode *y)
-{
-	if (!y)
-		return;
-	for (uint32_t i = 0; i < y->nkids; i++)
-		ynode_free(y->kids[i]);
-	free(y->kids);
-	free(y->value);
-	free(y);
-}
 
 static bool vfail_at(struct rd *r, uint32_t line, uint32_t col, const char *fmt, va_list ap)
 {
@@ -109,7 +85,8 @@ static bool vfail_at(struct rd *r, uint32_t line, uint32_t col, const char *fmt,
 	return false;
 }
 
-/* Record the first error, located at node y; always returns false. */
+/* Record the first error, located where libyaml puts node y (columns count
+ * characters); always returns false. */
 static bool fail(struct rd *r, const struct ynode *y, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static bool fail(struct rd *r, const struct ynode *y, const char *fmt, ...)
@@ -117,167 +94,68 @@ static bool fail(struct rd *r, const struct ynode *y, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vfail_at(r, y ? y->line : 1, y ? y->col : 1, fmt, ap);
+	vfail_at(r, y ? y->yline : 1, y ? y->ycol : 1, fmt, ap);
 	va_end(ap);
 	return false;
 }
 
-static bool fail_mark(struct rd *r, yaml_mark_t m, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static bool fail_mark(struct rd *r, yaml_mark_t m, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vfail_at(r, (uint32_t)m.line + 1, (uint32_t)m.column + 1, fmt, ap);
-	va_end(ap);
-	return false;
-}
-
-/* Anchors and aliases would let a small file expand without bound (and
+/* The tree of the database's text, or NULL with the error recorded.
+ * Anchors and aliases would let a small file expand without bound (and
  * form cycles); tags buy nothing. The writer never emits them. */
-static bool event_allowed(struct rd *r, const yaml_event_t *ev)
-{
-	const yaml_char_t *anchor = NULL, *tag = NULL;
-
-	switch (ev->type) {
-	case YAML_ALIAS_EVENT:
-		return fail_mark(r, ev->start_mark, "YAML aliases are not allowed in an offsets database");
-	case YAML_SCALAR_EVENT:
-		anchor = ev->data.scalar.anchor;
-		tag = ev->data.scalar.tag;
-		break;
-	case YAML_SEQUENCE_START_EVENT:
-		anchor = ev->data.sequence_start.anchor;
-		tag = ev->data.sequence_start.tag;
-		break;
-	case YAML_MAPPING_START_EVENT:
-		anchor = ev->data.mapping_start.anchor;
-		tag = ev->data.mapping_start.tag;
-		break;
-	default:
-		return true;
-	}
-	if (anchor || tag)
-		return fail_mark(r, ev->start_mark,
-				 "YAML anchors and tags are not allowed in an offsets database");
-	return true;
-}
-
-struct builder {
-	struct ynode *stack[DB_MAX_DEPTH + 1];
-	int depth;
-	struct ynode *root;
-	int docs;
-};
-
-static bool take_event(struct rd *r, struct builder *b, const yaml_event_t *ev)
-{
-	struct ynode *y, *parent = b->depth ? b->stack[b->depth - 1] : NULL;
-
-	if (!event_allowed(r, ev))
-		return false;
-	switch (ev->type) {
-	case YAML_DOCUMENT_START_EVENT:
-		if (++b->docs > 1)
-			return fail_mark(r, ev->start_mark, "an offsets database holds one YAML document");
-		return true;
-	case YAML_SEQUENCE_END_EVENT:
-	case YAML_MAPPING_END_EVENT:
-		b->depth--;
-		return true;
-	case YAML_SCALAR_EVENT:
-	case YAML_SEQUENCE_START_EVENT:
-	case YAML_MAPPING_START_EVENT:
-		break;
-	default:
-		return true;
-	}
-	if (++r->nnodes > DB_MAX_NODES)
-		return fail_mark(r, ev->start_mark, "too many YAML nodes (the limit is %u)",
-				 DB_MAX_NODES);
-	y = xcalloc(1, sizeof(*y));
-	y->line = (uint32_t)ev->start_mark.line + 1;
-	y->col = (uint32_t)ev->start_mark.column + 1;
-	if (ev->type == YAML_SCALAR_EVENT) {
-		y->kind = Y_SCALAR;
-		y->vlen = ev->data.scalar.length;
-		y->value = xstrndup((const char *)ev->data.scalar.value, y->vlen);
-	} else {
-		y->kind = ev->type == YAML_MAPPING_START_EVENT ? Y_MAP : Y_SEQ;
-	}
-	if (parent)
-		VEC_PUSH(parent->kids, parent->nkids, parent->cap, y);
-	else
-		b->root = y;
-	if (y->kind == Y_SCALAR)
-		return true;
-	if (b->depth >= DB_MAX_DEPTH)
-		return fail(r, y, "YAML nested too deeply (the limit is %d levels)", DB_MAX_DEPTH);
-	b->stack[b->depth++] = y;
-	return true;
-}
-
-/* libyaml locates encoding errors by byte offset only. */
-static yaml_mark_t mark_at(const char *text, size_t len, size_t off)
-{
-	yaml_mark_t m = {.index = off};
-
-	for (size_t i = 0; i < off && i < len; i++) {
-		if (text[i] == '\n') {
-			m.line++;
-			m.column = 0;
-		} else {
-			m.column++;
-		}
-	}
-	return m;
-}
-
 static struct ynode *build_tree(struct rd *r, const char *text, size_t len)
 {
-	yaml_parser_t yp;
-	yaml_event_t ev;
-	struct builder b = {0};
-	bool ok = true, done = false;
+	static const struct ytree_limits lim = {DB_MAX_NODES, DB_MAX_DEPTH};
+	struct srcfile f = {r->path, text, len};
+	struct ytext t;
+	struct yproblem p;
+	struct ynode *root, *at = &(struct ynode){0};
 
-	yaml_parser_initialize(&yp);
-	yaml_parser_set_input_string(&yp, (const unsigned char *)text, len);
-	while (ok && !done) {
-		if (!yaml_parser_parse(&yp, &ev)) {
-			if (yp.error == YAML_READER_ERROR)
-				fail_mark(r, mark_at(text, len, yp.problem_offset),
-					  "invalid YAML input at byte %zu: %s", yp.problem_offset,
-					  yp.problem ? yp.problem : "unknown problem");
-			else
-				fail_mark(r, yp.problem_mark, "YAML syntax error: %s",
-					  yp.problem ? yp.problem : "unknown problem");
-			ok = false;
-			break;
-		}
-		done = ev.type == YAML_STREAM_END_EVENT;
-		ok = take_event(r, &b, &ev);
-		yaml_event_delete(&ev);
+	ytext_init(&t, &f);
+	root = ytree_parse(&t, &lim, &p);
+	ytext_free(&t);
+	if (root)
+		return root;
+	at->yline = p.yline;
+	at->ycol = p.ycol;
+	switch (p.kind) {
+	case YP_READER:
+		fail(r, at, "invalid YAML input at byte %zu: %s", p.offset,
+		     p.text ? p.text : "unknown problem");
+		break;
+	case YP_MEMORY:
+	case YP_SYNTAX:
+		fail(r, at, "YAML syntax error: %s", p.text ? p.text : "unknown problem");
+		break;
+	case YP_ALIAS:
+		fail(r, at, "YAML aliases are not allowed in an offsets database");
+		break;
+	case YP_ANCHOR:
+	case YP_TAG:
+		fail(r, at, "YAML anchors and tags are not allowed in an offsets database");
+		break;
+	case YP_DOCUMENTS:
+		fail(r, at, "an offsets database holds one YAML document");
+		break;
+	case YP_NODES:
+		fail(r, at, "too many YAML nodes (the limit is %u)", DB_MAX_NODES);
+		break;
+	case YP_DEPTH:
+		fail(r, at, "YAML nested too deeply (the limit is %d levels)", DB_MAX_DEPTH);
+		break;
+	case YP_EMPTY:
+		fail(r, NULL, "the offsets database is empty");
+		break;
 	}
-	yaml_parser_delete(&yp);
-	if (ok && !b.root)
-		ok = fail(r, NULL, "the offsets database is empty");
-	if (!ok) {
-		ynode_free(b.root);
-		return NULL;
-	}
-	return b.root;
+	return NULL;
 }
 
 /* ---- node helpers ------------------------------------------------------------ */
-
-static const char *const ykind_names[] = {"a scalar", "a list", "a mapping"};
 
 static bool want_kind(struct rd *r, const struct ynode *y, enum ykind k, const char *what)
 {
 	if (y->kind == k)
 		return true;
-	return fail(r, y, "%s must be %s, not %s", what, ykind_names[k], ykind_names[y->kind]);
+	return fail(r, y, "%s must be %s, not %s", what, ykind_name(k), ykind_name(y->kind));
 }
 
 /* Check that a mapping has scalar, distinct keys out of `allowed`. */
@@ -306,18 +184,10 @@ static bool check_keys(struct rd *r, const struct ynode *m, const char *what,
 	return true;
 }
 
-static const struct ynode *map_get(const struct ynode *m, const char *key)
-{
-	for (uint32_t i = 0; i + 1 < m->nkids; i += 2)
-		if (m->kids[i]->kind == Y_SCALAR && strcmp(m->kids[i]->value, key) == 0)
-			return m->kids[i + 1];
-	return NULL;
-}
-
 static const struct ynode *need(struct rd *r, const struct ynode *m, const char *key,
 				const char *what)
 {
-	const struct ynode *v = map_get(m, key);
+	const struct ynode *v = ymap_get(m, key);
 
 	if (!v)
 		fail(r, m, "%s lacks '%s'", what, key);
@@ -545,7 +415,7 @@ static bool link_fields(struct rd *r, struct gtype *t, const struct ynode *fs)
 		    !get_u64(r, o, "a field offset", DB_MAX_SIZE, &gf->offset) ||
 		    !(gf->type = ref(r, ty, "a field type")))
 			return false;
-		if ((e = map_get(f, "embedded")) && !get_bool(r, e, "embedded", &gf->embedded))
+		if ((e = ymap_get(f, "embedded")) && !get_bool(r, e, "embedded", &gf->embedded))
 			return false;
 		gf->name = gtypes_intern(r->ts, name);
 		if (gf->offset + gf->type->size > t->size)
@@ -561,7 +431,7 @@ static bool link_fields(struct rd *r, struct gtype *t, const struct ynode *fs)
  * tell and arrays of it or fields after it need; others compute it. */
 static bool link_align(struct rd *r, struct gtype *t, const struct ynode *v, bool opaque)
 {
-	const struct ynode *y = map_get(v, "align");
+	const struct ynode *y = ymap_get(v, "align");
 	uint64_t a;
 
 	if (!opaque) {
@@ -589,21 +459,21 @@ static bool link_type(struct rd *r, struct dbtype *d)
 
 	if (!check_keys(r, v, "a type", kind_keys(t->kind)))
 		return false;
-	if ((y = map_get(v, "elem")) && !(t->elem = ref(r, y, "elem")))
+	if ((y = ymap_get(v, "elem")) && !(t->elem = ref(r, y, "elem")))
 		return false;
-	if ((y = map_get(v, "key")) && !(t->key = ref(r, y, "key")))
+	if ((y = ymap_get(v, "key")) && !(t->key = ref(r, y, "key")))
 		return false;
 	if ((t->kind == GK_SLICE || t->kind == GK_ARRAY || t->kind == GK_MAP ||
 	     t->kind == GK_CHAN) && !t->elem)
 		return fail(r, v, "%s type '%s' lacks 'elem'", kind_names[t->kind], t->name);
 	if (t->kind == GK_MAP && !t->key)
 		return fail(r, v, "map type '%s' lacks 'key'", t->name);
-	if ((y = map_get(v, "empty")) && !get_bool(r, y, "empty", &t->empty_iface))
+	if ((y = ymap_get(v, "empty")) && !get_bool(r, y, "empty", &t->empty_iface))
 		return false;
-	if ((y = map_get(v, "opaque")) && !get_bool(r, y, "opaque", &opaque))
+	if ((y = ymap_get(v, "opaque")) && !get_bool(r, y, "opaque", &opaque))
 		return false;
 	t->opaque = opaque;
-	y = map_get(v, "fields");
+	y = ymap_get(v, "fields");
 	if (y && opaque)
 		return fail(r, y, "opaque type '%s' must not list fields", t->name);
 	if (!y && !opaque && (t->kind == GK_STRUCT || t->kind == GK_STRING ||
@@ -674,7 +544,7 @@ static bool read_types(struct rd *r, const struct ynode *m)
 	for (size_t i = 1; i < db->ntypes; i++)
 		if (strcmp(db->types[i - 1].name, db->types[i].name) == 0) {
 			const struct ynode *a = db->types[i - 1].node, *b = db->types[i].node;
-			return fail(r, a->line > b->line ? a : b, "type '%s' is defined twice",
+			return fail(r, a->yline > b->yline ? a : b, "type '%s' is defined twice",
 				    db->types[i].name);
 		}
 	for (size_t i = 0; i < db->ntypes; i++)
@@ -741,8 +611,8 @@ static bool read_func(struct rd *r, const struct ynode *k, const struct ynode *v
 	if (!want_kind(r, v, Y_MAP, "a function") || !check_keys(r, v, "a function", keys))
 		return false;
 	f->name = gtypes_intern(r->ts, name);
-	args = map_get(v, "args");
-	res = map_get(v, "results");
+	args = ymap_get(v, "args");
+	res = ymap_get(v, "results");
 	f->has_params = args || res;
 	f->params = xcalloc(DB_MAX_PARAMS, sizeof(*f->params));
 	if (args && !read_params(r, args, f, false))
@@ -847,7 +717,7 @@ static bool read_vars(struct rd *r, const struct ynode *m)
 		    !check_keys(r, v, "a variable", keys) || !(ty = need(r, v, "type", "a variable")) ||
 		    !(dv->v.type = ref(r, ty, "a variable type")))
 			return false;
-		if ((fd = map_get(v, "find")) && !read_finder(r, fd, &dv->find))
+		if ((fd = ymap_get(v, "find")) && !read_finder(r, fd, &dv->find))
 			return false;
 		dv->v.name = gtypes_intern(r->ts, name);
 		db->nvars++;
@@ -912,13 +782,13 @@ static bool read_root(struct rd *r, const struct ynode *root)
 		return fail(r, y, "go must be a Go version like go1.22.5, not '%s'", go);
 	r->db->go_version = gtypes_intern(r->ts, go);
 	/* Types first: everything else refers to them. */
-	if ((y = map_get(root, "types")) && !read_types(r, y))
+	if ((y = ymap_get(root, "types")) && !read_types(r, y))
 		return false;
-	if ((y = map_get(root, "functions")) && !read_funcs(r, y))
+	if ((y = ymap_get(root, "functions")) && !read_funcs(r, y))
 		return false;
-	if ((y = map_get(root, "variables")) && !read_vars(r, y))
+	if ((y = ymap_get(root, "variables")) && !read_vars(r, y))
 		return false;
-	if ((y = map_get(root, "labels")) && !read_labels(r, y))
+	if ((y = ymap_get(root, "labels")) && !read_labels(r, y))
 		return false;
 	return true;
 }

@@ -1,4 +1,4 @@
-/* spec.c — read a spec file: checked bytes -> YAML tree (libyaml events)
+/* spec.c — read a spec file: checked bytes -> YAML tree (common/yamltree.h)
  * -> the located spec model of spec.h. */
 #include "spec.h"
 
@@ -7,77 +7,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <yaml.h>
 
-/* ---- positions ---- */
+#include "yamltree.h"
 
 struct ctx {
 	struct spec *s;
 	struct diags *d;
-	size_t *lines; /* byte offset of each line start */
-	size_t nlines;
-	size_t nnodes;
+	struct ytext text;
 };
-
-static struct srcloc loc_at_off(struct ctx *c, size_t off, size_t len)
-{
-	const char *t = c->s->file.text;
-	size_t lo = 0, hi = c->nlines;
-
-	/* Last line starting at or before off. */
-	while (hi - lo > 1) {
-		size_t mid = (lo + hi) / 2;
-		if (c->lines[mid] <= off)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	for (size_t i = off; i < off + len && i < c->s->file.len; i++) {
-		if (t[i] == '\n' || t[i] == '\r') {
-			len = i - off;
-			break;
-		}
-	}
-	return (struct srcloc){&c->s->file, (uint32_t)lo + 1, (uint32_t)(off - c->lines[lo]) + 1,
-			       (uint32_t)len};
-}
 
 /* A location naming only the file. */
 static struct srcloc file_loc(const struct srcfile *f)
 {
 	struct srcloc l = {.file = f};
 	return l;
-}
-
-/* libyaml marks count characters; locations count bytes. */
-static size_t mark_off(struct ctx *c, yaml_mark_t m)
-{
-	const unsigned char *t = (const unsigned char *)c->s->file.text;
-	size_t n = c->s->file.len, off;
-
-	if (m.line >= c->nlines)
-		return n;
-	off = c->lines[m.line];
-	if (m.line == 0 && n >= 3 && t[0] == 0xef && t[1] == 0xbb && t[2] == 0xbf)
-		off = 3;
-	for (size_t col = 0; col < m.column && off < n; col++) {
-		off++;
-		while (off < n && (t[off] & 0xc0) == 0x80)
-			off++;
-	}
-	return off;
-}
-
-static void index_lines(struct ctx *c)
-{
-	const char *t = c->s->file.text;
-	size_t n = c->s->file.len, cap = 0;
-
-	c->nlines = 0;
-	VEC_PUSH(c->lines, c->nlines, cap, 0);
-	for (size_t i = 0; i < n; i++)
-		if (t[i] == '\n')
-			VEC_PUSH(c->lines, c->nlines, cap, i + 1);
 }
 
 /* ---- byte-level checks, before libyaml sees the text ---- */
@@ -119,31 +62,31 @@ static bool check_bytes(struct ctx *c)
 	bool indent = true;
 
 	if (n >= 2 && ((t[0] == 0xff && t[1] == 0xfe) || (t[0] == 0xfe && t[1] == 0xff))) {
-		diag_error(c->d, loc_at_off(c, 0, 2), "spec files must be UTF-8, not UTF-16");
+		diag_error(c->d, ytext_loc(&c->text, 0, 2), "spec files must be UTF-8, not UTF-16");
 		return false;
 	}
 	for (size_t i = 0; i < n;) {
 		size_t l = utf8_len(t, i, n);
 		if (!l) {
-			diag_error(c->d, loc_at_off(c, i, 1), "invalid UTF-8 byte 0x%02x", t[i]);
+			diag_error(c->d, ytext_loc(&c->text, i, 1), "invalid UTF-8 byte 0x%02x", t[i]);
 			return false;
 		}
 		if (t[i] == 0) {
-			diag_error(c->d, loc_at_off(c, i, 1), "NUL byte in spec file");
+			diag_error(c->d, ytext_loc(&c->text, i, 1), "NUL byte in spec file");
 			return false;
 		}
 		if (t[i] == '\r' && (i + 1 >= n || t[i + 1] != '\n')) {
-			diag_error(c->d, loc_at_off(c, i, 1), "carriage return without a line feed");
+			diag_error(c->d, ytext_loc(&c->text, i, 1), "carriage return without a line feed");
 			return false;
 		}
 		/* YAML also breaks lines at NEL, LS and PS; editors and we do not. */
 		if ((l == 2 && t[i + 1] == 0x85) ||
 		    (l == 3 && t[i] == 0xe2 && t[i + 1] == 0x80 && (t[i + 2] | 1) == 0xa9)) {
-			diag_error(c->d, loc_at_off(c, i, l), "Unicode line separator in spec file");
+			diag_error(c->d, ytext_loc(&c->text, i, l), "Unicode line separator in spec file");
 			return false;
 		}
 		if (t[i] == '\t' && indent) {
-			diag_error(c->d, loc_at_off(c, i, 1),
+			diag_error(c->d, ytext_loc(&c->text, i, 1),
 				   "tab in indentation (YAML indents with spaces)");
 			return false;
 		}
@@ -158,198 +101,62 @@ static bool check_bytes(struct ctx *c)
 
 /* ---- the YAML tree ---- */
 
-enum ykind { Y_SCALAR, Y_SEQ, Y_MAP };
-
-struct ynode {
-	enum ykind kind;
-	struct srcloc loc;    /* first byte; len up to the end of the node or its first line */
-	size_t start, end;    /* byte extent in the file */
-	yaml_scalar_style_t style;
-	char *value;          /* Y_SCALAR */
-	size_t vlen;
-	struct ynode **kids;  /* Y_SEQ: items; Y_MAP: key, value, key, value ... */
-	uint32_t nkids, cap;
-};
-
-static void ynode_free(struct ynode *y)
-{
-	if (!y)
-		return;
-	for (uint32_t i = 0; i < y->nkids; i++)
-		ynode_free(y->kids[i]);
-	free(y->kids);
-	free(y->value);
-	free(y);
-}
-
-static struct ynode *ynode_new(struct ctx *c, enum ykind kind, const yaml_event_t *ev)
-{
-	struct ynode *y = xcalloc(1, sizeof(*y));
-
-	y->kind = kind;
-	y->start = mark_off(c, ev->start_mark);
-	y->end = mark_off(c, ev->end_mark);
-	y->loc = loc_at_off(c, y->start, y->end - y->start);
-	return y;
-}
-
-static void yaml_problem(struct ctx *c, yaml_parser_t *yp)
-{
-	if (yp->error == YAML_MEMORY_ERROR) {
-		diag_error(c->d, file_loc(&c->s->file), "out of memory reading YAML");
-		return;
-	}
-	if (yp->error == YAML_READER_ERROR) {
-		diag_error(c->d, loc_at_off(c, yp->problem_offset, 1), "invalid YAML input: %s",
-			   yp->problem ? yp->problem : "unknown problem");
-		return;
-	}
-	diag_error(c->d, loc_at_off(c, mark_off(c, yp->problem_mark), 1), "YAML syntax error: %s",
-		   yp->problem ? yp->problem : "unknown problem");
-	if (yp->context)
-		diag_at(c->d, DIAG_NOTE, loc_at_off(c, mark_off(c, yp->context_mark), 1), "%s",
-			yp->context);
-}
-
-/* Anchors, aliases and tags buy nothing in a spec and open the door to
- * exponential "billion laughs" documents: refuse them outright. */
-static bool event_allowed(struct ctx *c, const yaml_event_t *ev)
-{
-	const yaml_char_t *anchor = NULL, *tag = NULL;
-	struct srcloc at = loc_at_off(c, mark_off(c, ev->start_mark), 1);
-
-	switch (ev->type) {
-	case YAML_ALIAS_EVENT:
-		diag_error(c->d, at, "YAML aliases (*name) are not supported in specs");
-		return false;
-	case YAML_SCALAR_EVENT:
-		anchor = ev->data.scalar.anchor;
-		tag = ev->data.scalar.tag;
-		break;
-	case YAML_SEQUENCE_START_EVENT:
-		anchor = ev->data.sequence_start.anchor;
-		tag = ev->data.sequence_start.tag;
-		break;
-	case YAML_MAPPING_START_EVENT:
-		anchor = ev->data.mapping_start.anchor;
-		tag = ev->data.mapping_start.tag;
-		break;
-	default:
-		return true;
-	}
-	if (anchor) {
-		diag_error(c->d, at, "YAML anchors (&name) are not supported in specs");
-		return false;
-	}
-	if (tag) {
-		diag_error(c->d, at, "YAML tags are not supported in specs "
-			   "(quote a value that starts with '!')");
-		return false;
-	}
-	return true;
-}
-
-struct builder {
-	struct ynode *stack[SPEC_MAX_DEPTH + 1];
-	int depth;
-	struct ynode *root;
-	int docs;
-};
-
-/* Take one event into the tree; false stops the build (error reported). */
-static bool take_event(struct ctx *c, struct builder *b, const yaml_event_t *ev)
-{
-	struct ynode *y = NULL, *parent = b->depth ? b->stack[b->depth - 1] : NULL;
-
-	if (!event_allowed(c, ev))
-		return false;
-	switch (ev->type) {
-	case YAML_DOCUMENT_START_EVENT:
-		if (++b->docs > 1) {
-			diag_error(c->d, loc_at_off(c, mark_off(c, ev->start_mark), 3),
-				   "a spec file holds one YAML document");
-			return false;
-		}
-		return true;
-	case YAML_SCALAR_EVENT:
-		y = ynode_new(c, Y_SCALAR, ev);
-		y->style = ev->data.scalar.style;
-		y->value = xstrndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
-		y->vlen = ev->data.scalar.length;
-		break;
-	case YAML_SEQUENCE_START_EVENT:
-	case YAML_MAPPING_START_EVENT:
-		y = ynode_new(c, ev->type == YAML_MAPPING_START_EVENT ? Y_MAP : Y_SEQ, ev);
-		break;
-	case YAML_SEQUENCE_END_EVENT:
-	case YAML_MAPPING_END_EVENT:
-		parent->end = mark_off(c, ev->end_mark);
-		parent->loc = loc_at_off(c, parent->start, parent->end - parent->start);
-		b->depth--;
-		return true;
-	default:
-		return true;
-	}
-	if (++c->nnodes > SPEC_MAX_NODES) {
-		diag_error(c->d, y->loc, "spec has too many YAML nodes (the limit is %d)",
-			   SPEC_MAX_NODES);
-		ynode_free(y);
-		return false;
-	}
-	if (parent)
-		VEC_PUSH(parent->kids, parent->nkids, parent->cap, y);
-	else
-		b->root = y;
-	if (y->kind != Y_SCALAR) {
-		if (b->depth >= SPEC_MAX_DEPTH) {
-			diag_error(c->d, y->loc, "YAML nested too deeply (the limit is %d levels)",
-				   SPEC_MAX_DEPTH);
-			return false;
-		}
-		b->stack[b->depth++] = y;
-	}
-	return true;
-}
-
+/* The tree of the spec's text, or NULL with the problem reported. */
 static struct ynode *build_tree(struct ctx *c)
 {
-	yaml_parser_t yp;
-	yaml_event_t ev;
-	struct builder b = {0};
-	bool ok = true, done = false;
+	static const struct ytree_limits lim = {SPEC_MAX_NODES, SPEC_MAX_DEPTH};
+	struct yproblem p;
+	struct ynode *root = ytree_parse(&c->text, &lim, &p);
 
-	yaml_parser_initialize(&yp);
-	yaml_parser_set_input_string(&yp, (const unsigned char *)c->s->file.text, c->s->file.len);
-	while (ok && !done) {
-		if (!yaml_parser_parse(&yp, &ev)) {
-			yaml_problem(c, &yp);
-			ok = false;
-			break;
-		}
-		done = ev.type == YAML_STREAM_END_EVENT;
-		ok = take_event(c, &b, &ev);
-		yaml_event_delete(&ev);
+	if (root)
+		return root;
+	switch (p.kind) {
+	case YP_MEMORY:
+		diag_error(c->d, file_loc(&c->s->file), "out of memory reading YAML");
+		break;
+	case YP_READER:
+		diag_error(c->d, p.loc, "invalid YAML input: %s", p.text ? p.text : "unknown problem");
+		break;
+	case YP_SYNTAX:
+		diag_error(c->d, p.loc, "YAML syntax error: %s", p.text ? p.text : "unknown problem");
+		if (p.context)
+			diag_at(c->d, DIAG_NOTE, p.context_loc, "%s", p.context);
+		break;
+	/* Anchors, aliases and tags buy nothing in a spec and open the door to
+	 * exponential "billion laughs" documents. */
+	case YP_ALIAS:
+		diag_error(c->d, p.loc, "YAML aliases (*name) are not supported in specs");
+		break;
+	case YP_ANCHOR:
+		diag_error(c->d, p.loc, "YAML anchors (&name) are not supported in specs");
+		break;
+	case YP_TAG:
+		diag_error(c->d, p.loc, "YAML tags are not supported in specs "
+			   "(quote a value that starts with '!')");
+		break;
+	case YP_DOCUMENTS:
+		diag_error(c->d, p.loc, "a spec file holds one YAML document");
+		break;
+	case YP_NODES:
+		diag_error(c->d, p.loc, "spec has too many YAML nodes (the limit is %d)",
+			   SPEC_MAX_NODES);
+		break;
+	case YP_DEPTH:
+		diag_error(c->d, p.loc, "YAML nested too deeply (the limit is %d levels)",
+			   SPEC_MAX_DEPTH);
+		break;
+	case YP_EMPTY:
+		diag_error(c->d, p.loc, "spec file is empty");
+		break;
 	}
-	yaml_parser_delete(&yp);
-	if (!ok) {
-		ynode_free(b.root);
-		return NULL;
-	}
-	if (!b.root)
-		diag_error(c->d, file_loc(&c->s->file), "spec file is empty");
-	return b.root;
+	return NULL;
 }
 
 /* ---- scalar helpers ---- */
 
-static const char *kind_name(const struct ynode *y)
-{
-	return y->kind == Y_MAP ? "a mapping" : y->kind == Y_SEQ ? "a list" : "a scalar";
-}
-
 static bool is_null(const struct ynode *y)
 {
-	return y->kind == Y_SCALAR && y->style == YAML_PLAIN_SCALAR_STYLE &&
+	return y->kind == Y_SCALAR && y->style == Y_PLAIN &&
 	       (!strcmp(y->value, "") || !strcmp(y->value, "~") || !strcmp(y->value, "null"));
 }
 
@@ -357,7 +164,8 @@ static bool is_null(const struct ynode *y)
 static bool want_scalar(struct ctx *c, const struct ynode *y, const char *what)
 {
 	if (y->kind != Y_SCALAR) {
-		diag_error(c->d, y->loc, "%s must be a single value, not %s", what, kind_name(y));
+		diag_error(c->d, y->loc, "%s must be a single value, not %s", what,
+			   ykind_name(y->kind));
 		return false;
 	}
 	if (is_null(y)) {
@@ -374,13 +182,13 @@ static size_t content_start(struct ctx *c, const struct ynode *y, bool *exact)
 	size_t rawlen = y->end - y->start, skip = 0;
 
 	switch (y->style) {
-	case YAML_SINGLE_QUOTED_SCALAR_STYLE:
-	case YAML_DOUBLE_QUOTED_SCALAR_STYLE:
+	case Y_SINGLE_QUOTED:
+	case Y_DOUBLE_QUOTED:
 		skip = 1;
 		*exact = rawlen >= 2 && rawlen - 2 == y->vlen && !memcmp(raw + 1, y->value, y->vlen);
 		break;
-	case YAML_LITERAL_SCALAR_STYLE:
-	case YAML_FOLDED_SCALAR_STYLE: {
+	case Y_LITERAL:
+	case Y_FOLDED: {
 		const char *nl = memchr(raw, '\n', rawlen);
 		skip = nl ? (size_t)(nl - raw) + 1 : rawlen;
 		*exact = false;
@@ -401,7 +209,7 @@ static struct srcloc value_loc(struct ctx *c, const struct ynode *y, size_t off,
 
 	if (!exact)
 		return y->loc;
-	return loc_at_off(c, at + off, len);
+	return ytext_loc(&c->text, at + off, len);
 }
 
 static bool parse_u32(const char *s, uint32_t *out)
@@ -461,7 +269,8 @@ static bool check_keys(struct ctx *c, const struct ynode *map, const char *const
 	for (uint32_t i = 0; i + 1 < map->nkids; i += 2) {
 		const struct ynode *k = map->kids[i];
 		if (k->kind != Y_SCALAR) {
-			diag_error(c->d, k->loc, "keys in %s must be names, not %s", where, kind_name(k));
+			diag_error(c->d, k->loc, "keys in %s must be names, not %s", where,
+				   ykind_name(k->kind));
 			continue;
 		}
 		for (uint32_t j = 0; j < i; j += 2) {
@@ -487,14 +296,6 @@ static bool check_keys(struct ctx *c, const struct ynode *map, const char *const
 			diag_error(c->d, k->loc, "unknown key '%s' in %s", k->value, where);
 	}
 	return c->d->nerrors == errors;
-}
-
-static const struct ynode *lookup(const struct ynode *map, const char *key)
-{
-	for (uint32_t i = 0; i + 1 < map->nkids; i += 2)
-		if (map->kids[i]->kind == Y_SCALAR && !strcmp(map->kids[i]->value, key))
-			return map->kids[i + 1];
-	return NULL;
 }
 
 /* ---- names ---- */
@@ -608,16 +409,16 @@ static struct expr *parse_expr_node(struct ctx *c, const struct ynode *y, struct
 	size_t at = content_start(c, y, &exact), rawlen = y->end > at ? y->end - at : 0;
 	size_t l1 = 0, l2 = 0;
 	const char *raw = c->s->file.text + at, *m1, *m2;
-	struct srcloc start = loc_at_off(c, at, 0);
+	struct srcloc start = ytext_loc(&c->text, at, 0);
 	struct diags d1 = {0}, d2 = {0};
 	struct expr *e1, *e2 = NULL;
 	struct strbuf p1 = {0}, p2 = {0};
 	bool use_raw = false;
 
-	if (rawlen && (y->style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
-		       y->style == YAML_DOUBLE_QUOTED_SCALAR_STYLE))
+	if (rawlen && (y->style == Y_SINGLE_QUOTED ||
+		       y->style == Y_DOUBLE_QUOTED))
 		rawlen--;
-	*loc = loc_at_off(c, at, rawlen);
+	*loc = ytext_loc(&c->text, at, rawlen);
 	if (exact)
 		return expr_parse(raw, rawlen, start, c->d);
 	e1 = expr_parse(y->value, y->vlen, start, &d1);
@@ -753,14 +554,14 @@ static void parse_column(struct ctx *c, const struct ynode *k, const struct ynod
 	snprintf(what, sizeof(what), "column '%.64s'", k->kind == Y_SCALAR ? k->value : "?");
 	if (v->kind == Y_MAP) {
 		check_keys(c, v, column_keys, ARRAY_SIZE(column_keys), what);
-		e = lookup(v, "expr");
+		e = ymap_get(v, "expr");
 		if (!e) {
 			diag_error(c->d, v->loc, "%s has no 'expr'", what);
 			return;
 		}
-		if ((x = lookup(v, "labels")))
+		if ((x = ymap_get(v, "labels")))
 			parse_labels(c, x, col);
-		if ((x = lookup(v, "max_string"))) {
+		if ((x = ymap_get(v, "max_string"))) {
 			get_max_string(c, x, &col->max_string);
 			col->max_string_loc = x->loc;
 		}
@@ -777,7 +578,7 @@ static void parse_columns(struct ctx *c, const struct ynode *y, struct spec_prob
 		return;
 	if (y->kind != Y_MAP) {
 		diag_error(c->d, y->loc, "columns must be a mapping from column names to "
-			   "expressions, not %s", kind_name(y));
+			   "expressions, not %s", ykind_name(y->kind));
 		return;
 	}
 	check_keys(c, y, NULL, 0, "columns");
@@ -821,7 +622,7 @@ static void parse_go(struct ctx *c, const struct ynode *y, struct spec_probe *p)
 		return;
 	at = content_start(c, y, &exact);
 	p->go_text = xstrdup(y->value);
-	p->go = go_constraint_parse(y->value, y->vlen, exact ? loc_at_off(c, at, 0) : y->loc, c->d);
+	p->go = go_constraint_parse(y->value, y->vlen, exact ? ytext_loc(&c->text, at, 0) : y->loc, c->d);
 }
 
 static void parse_table(struct ctx *c, const struct ynode *y, struct spec_probe *p)
@@ -868,34 +669,34 @@ static void parse_probe(struct ctx *c, const struct ynode *y, uint32_t idx)
 	p->loc = y->loc;
 	if (y->kind != Y_MAP) {
 		diag_error(c->d, y->loc, "each probe must be a mapping with table, function and "
-			   "columns, not %s", kind_name(y));
+			   "columns, not %s", ykind_name(y->kind));
 		return;
 	}
 	check_keys(c, y, probe_keys, ARRAY_SIZE(probe_keys), "probe");
-	if ((x = lookup(y, "table")))
+	if ((x = ymap_get(y, "table")))
 		parse_table(c, x, p);
 	else
 		diag_error(c->d, y->loc, "probe has no 'table'");
-	if ((x = lookup(y, "function"))) {
+	if ((x = ymap_get(y, "function"))) {
 		p->function_loc = x->loc;
 		if (check_symbol(c, x, "function"))
 			p->function = xstrdup(x->value);
 	} else {
 		diag_error(c->d, y->loc, "probe has no 'function'");
 	}
-	if ((x = lookup(y, "at")))
+	if ((x = ymap_get(y, "at")))
 		parse_at(c, x, p);
-	if ((x = lookup(y, "go")))
+	if ((x = ymap_get(y, "go")))
 		parse_go(c, x, p);
-	if ((x = lookup(y, "optional")))
+	if ((x = ymap_get(y, "optional")))
 		get_bool(c, x, "optional", &p->optional);
-	if ((x = lookup(y, "max_string")))
+	if ((x = ymap_get(y, "max_string")))
 		get_max_string(c, x, &p->max_string);
-	if ((x = lookup(y, "where")) && want_scalar(c, x, "where")) {
+	if ((x = ymap_get(y, "where")) && want_scalar(c, x, "where")) {
 		p->where = xstrdup(x->value);
 		p->where_ast = parse_expr_node(c, x, &p->where_loc);
 	}
-	if ((x = lookup(y, "columns")))
+	if ((x = ymap_get(y, "columns")))
 		parse_columns(c, x, p);
 	check_table_unique(c, idx);
 }
@@ -904,7 +705,7 @@ static void parse_probe(struct ctx *c, const struct ynode *y, uint32_t idx)
 
 static bool parse_version(struct ctx *c, const struct ynode *root)
 {
-	const struct ynode *v = lookup(root, "spec");
+	const struct ynode *v = ymap_get(root, "spec");
 	uint32_t n;
 
 	if (!v) {
@@ -932,25 +733,25 @@ static void parse_root(struct ctx *c, const struct ynode *root)
 
 	if (root->kind != Y_MAP) {
 		diag_error(c->d, root->loc, "a spec must be a mapping with spec, name and probes, "
-			   "not %s", kind_name(root));
+			   "not %s", ykind_name(root->kind));
 		return;
 	}
 	if (!parse_version(c, root))
 		return;
 	check_keys(c, root, root_keys, ARRAY_SIZE(root_keys), "spec");
-	if ((x = lookup(root, "name"))) {
+	if ((x = ymap_get(root, "name"))) {
 		c->s->name_loc = x->loc;
 		if (check_name(c, x, "spec name", false))
 			c->s->name = xstrdup(x->value);
 	} else {
 		diag_error(c->d, root->loc, "spec has no 'name'");
 	}
-	if ((x = lookup(root, "description")) && !is_null(x) &&
+	if ((x = ymap_get(root, "description")) && !is_null(x) &&
 	    want_scalar(c, x, "description"))
 		c->s->description = xstrdup(x->value);
-	if ((x = lookup(root, "max_string")))
+	if ((x = ymap_get(root, "max_string")))
 		get_max_string(c, x, &c->s->max_string);
-	x = lookup(root, "probes");
+	x = ymap_get(root, "probes");
 	if (!x) {
 		diag_error(c->d, root->loc, "spec has no 'probes'");
 		return;
@@ -992,12 +793,12 @@ struct spec *spec_parse(const char *path, const char *text, size_t len, struct d
 		return NULL;
 	}
 	c.s = spec_new(path, text, len);
-	index_lines(&c);
+	ytext_init(&c.text, &c.s->file);
 	if (check_bytes(&c) && (root = build_tree(&c))) {
 		parse_root(&c, root);
 		ynode_free(root);
 	}
-	free(c.lines);
+	ytext_free(&c.text);
 	if (d->nerrors != errors) {
 		spec_free(c.s);
 		return NULL;
