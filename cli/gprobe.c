@@ -2,7 +2,8 @@
  *
  * A thin layer: parse options, load specs, open the target, resolve,
  * generate and compile (compiler/), then load and stream (runtime/).
- * Exit status: 0 success, 1 runtime failure, 2 bad input.
+ * Exit status: 0 success, 1 runtime failure, 2 bad input (cli.h). The
+ * report command is runtime/report.h's, gen-db is gen_db.c.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,9 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "spec.h"
+#include "cli.h"
 #include "codegen.h"
-#include "dbrecord.h"
 #include "diag.h"
 #include "goabi.h"
 #include "gobin.h"
@@ -26,9 +26,6 @@
 #include "sites.h"
 #include "tracer.h"
 #include "util.h"
-
-#define EXIT_RUNTIME 1
-#define EXIT_USAGE 2
 
 static const char usage_main[] =
 	"usage: gprobe <command> [options]\n"
@@ -101,22 +98,6 @@ struct cli {
 	uint32_t ringbuf;
 	bool verbose;
 };
-
-static int usage_error(const char *usage, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int usage_error(const char *usage, const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("gprobe: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\n\n", stderr);
-	fputs(usage, stderr);
-	return EXIT_USAGE;
-}
 
 static bool parse_num(const char *s, double *out)
 {
@@ -232,13 +213,6 @@ static void timing_mark(const char *stage)
 	timing_last = now;
 }
 
-static void print_diags(struct diags *d)
-{
-	if (d->out.len)
-		fputs(d->out.buf, stderr);
-	diags_free(d);
-}
-
 /* Load specs and the target, resolve. Exit status on failure, else -1. */
 static int load_and_resolve(struct cli *o, const char *target_path, struct spec ***specs,
 			    struct target **t, struct plan **plan)
@@ -267,13 +241,6 @@ static int load_and_resolve(struct cli *o, const char *target_path, struct spec 
 	for (uint32_t i = 0; i < (*plan)->nnotices; i++)
 		fprintf(stderr, "gprobe: notice: %s\n", (*plan)->notices[i]);
 	return -1;
-}
-
-static void free_specs(struct spec **specs, size_t n)
-{
-	for (size_t i = 0; specs && i < n; i++)
-		spec_free(specs[i]);
-	free(specs);
 }
 
 static int write_file(const char *path, const void *data, size_t len)
@@ -633,97 +600,6 @@ static int cmd_inspect(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	return 0;
-}
-
-/* gen-db: bpf-gen's step that turns what the packs use into a database. */
-static int cmd_gen_db(int argc, char **argv)
-{
-	static const char usage[] =
-		"usage: gprobe gen-db -e REFBIN [-s SPEC]... [-f FUNCS_FILE] -o OUT.yaml\n"
-		"\n"
-		"Resolve the specs against REFBIN (which must have DWARF) while recording every\n"
-		"function, variable, struct layout and label table used, add the functions\n"
-		"listed in FUNCS_FILE (one per line, # comments), and write them as the offsets\n"
-		"database of REFBIN's Go version. Used by bpf-gen/gen.sh.\n";
-	const char *exe = NULL, *out = NULL, *funcs = NULL;
-	const char **specs = NULL;
-	size_t nspecs = 0, capspecs = 0;
-	struct diags d = {0};
-	struct target *t = NULL;
-	struct dbrecord *rec = NULL;
-	struct spec **loaded = NULL;
-	struct plan *plan = NULL;
-	FILE *f = NULL;
-	int c, rc = EXIT_USAGE;
-
-	optind = 1;
-	while ((c = getopt(argc, argv, "e:s:f:o:h")) != -1) {
-		switch (c) {
-		case 'e': exe = optarg; break;
-		case 's': VEC_PUSH(specs, nspecs, capspecs, optarg); break;
-		case 'f': funcs = optarg; break;
-		case 'o': out = optarg; break;
-		case 'h': fputs(usage, stdout); return 0;
-		default: fputs(usage, stderr); return EXIT_USAGE;
-		}
-	}
-	if (!exe || !out || optind != argc) {
-		free(specs);
-		return usage_error(usage, "-e REFBIN and -o OUT are required");
-	}
-	t = target_open(exe, &d);
-	if (!t)
-		goto out;
-	if (!target_dwarf(t)) {
-		diag_error(&d, (struct srcloc){0}, "%s: a reference binary needs DWARF", exe);
-		goto out;
-	}
-	rec = dbrecord_start(t);
-	loaded = xcalloc(nspecs + 1, sizeof(*loaded));
-	for (size_t i = 0; i < nspecs; i++)
-		loaded[i] = spec_load(specs[i], &d);
-	if (d.nerrors)
-		goto out;
-	plan = resolve_specs(t, loaded, nspecs, &d);
-	if (!plan)
-		goto out;
-	if (funcs) {
-		char *text, *save = NULL;
-		size_t len;
-		int e = read_file(funcs, &text, &len);
-		if (e < 0) {
-			diag_error(&d, (struct srcloc){0}, "%s: %s", funcs, strerror(-e));
-			goto out;
-		}
-		for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-			char *hash = strchr(line, '#');
-			if (hash)
-				*hash = '\0';
-			line += strspn(line, " \t");
-			line[strcspn(line, " \t\r")] = '\0';
-			if (*line)
-				dbrecord_func(rec, line); /* absent in this version: fine */
-		}
-		free(text);
-	}
-	f = fopen(out, "w");
-	if (!f || dbrecord_write(rec, f) < 0 || fclose(f) != 0) {
-		diag_error(&d, (struct srcloc){0}, "cannot write %s: %s", out, strerror(errno));
-		f = NULL;
-		goto out;
-	}
-	f = NULL;
-	rc = 0;
-out:
-	if (f)
-		fclose(f);
-	print_diags(&d);
-	plan_free(plan);
-	free_specs(loaded, nspecs);
-	dbrecord_free(rec);
-	target_close(t);
-	free(specs);
-	return rc;
 }
 
 int main(int argc, char **argv)
