@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 enum tok_kind {
 	T_EOF, T_INT, T_STR, T_IDENT, T_PATH, T_VAR, T_OP,
 	T_LPAREN, T_RPAREN, T_LBRACK, T_RBRACK, T_DOT, T_COMMA,
@@ -159,25 +161,6 @@ static void lex_int(struct parser *p, struct token *t)
 	t->ival = v;
 }
 
-static void put_utf8(struct strbuf *sb, uint32_t cp)
-{
-	char b[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		b[0] = (char)cp, n = 1;
-	} else if (cp < 0x800) {
-		b[0] = (char)(0xc0 | cp >> 6), b[1] = (char)(0x80 | (cp & 0x3f)), n = 2;
-	} else if (cp < 0x10000) {
-		b[0] = (char)(0xe0 | cp >> 12), b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		b[2] = (char)(0x80 | (cp & 0x3f)), n = 3;
-	} else {
-		b[0] = (char)(0xf0 | cp >> 18), b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		b[2] = (char)(0x80 | ((cp >> 6) & 0x3f)), b[3] = (char)(0x80 | (cp & 0x3f)), n = 4;
-	}
-	sb_add(sb, b, n);
-}
-
 /* One escape sequence at s[*i] (just after the backslash); false on error. */
 static bool lex_escape(struct parser *p, size_t *i, struct strbuf *sb)
 {
@@ -230,7 +213,8 @@ static bool lex_escape(struct parser *p, size_t *i, struct strbuf *sb)
 			error_at(p, esc, *i - esc, "escape sequence is not a valid Unicode code point");
 			return false;
 		}
-		put_utf8(sb, v);
+		char b[4];
+		sb_add(sb, b, utf8_encode(v, b));
 	} else {
 		sb_putc(sb, (char)v);
 	}

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
 #include "util.h"
 
 struct wtype {
@@ -150,19 +151,6 @@ static bool plain_ok(const char *s)
 	return true;
 }
 
-/* Length of the valid UTF-8 sequence at s, 0 if invalid. */
-static size_t utf8_len(const unsigned char *s)
-{
-	size_t n = *s >= 0xf0 && *s <= 0xf4 ? 4 : *s >= 0xe0 ? 3 : *s >= 0xc2 ? 2 : 0;
-
-	if (*s >= 0xf8)
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
 /* A YAML scalar that reads back as exactly s: plain when unambiguous,
  * otherwise double-quoted. YAML cannot carry bytes that are not UTF-8. */
 static int put_str(FILE *o, const char *s)
@@ -172,13 +160,13 @@ static int put_str(FILE *o, const char *s)
 		return 0;
 	}
 	fputc('"', o);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s); *p; p++) {
 		if (*p == '"' || *p == '\\') {
 			fprintf(o, "\\%c", *p);
 		} else if (*p < 0x20 || *p == 0x7f) {
 			fprintf(o, "\\x%02x", *p);
 		} else if (*p >= 0x80) {
-			size_t n = utf8_len(p);
+			size_t n = utf8_len(p, (size_t)(end - p));
 			if (!n)
 				return -EILSEQ;
 			fwrite(p, 1, n, o);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "utf8.h"
 #include "yamltree.h"
 
 struct ctx {
@@ -25,36 +26,6 @@ static struct srcloc file_loc(const struct srcfile *f)
 
 /* ---- byte-level checks, before libyaml sees the text ---- */
 
-/* Length of the UTF-8 sequence at t[i], or 0 if invalid. */
-static size_t utf8_len(const unsigned char *t, size_t i, size_t n)
-{
-	unsigned char c = t[i];
-	size_t len;
-	uint32_t cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, cp = c & 0x07;
-	else
-		return 0;
-	if (i + len > n)
-		return 0;
-	for (size_t k = 1; k < len; k++) {
-		if ((t[i + k] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (t[i + k] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp < 0xe000))
-		return 0;
-	return len;
-}
-
 static bool check_bytes(struct ctx *c)
 {
 	const unsigned char *t = (const unsigned char *)c->s->file.text;
@@ -66,7 +37,7 @@ static bool check_bytes(struct ctx *c)
 		return false;
 	}
 	for (size_t i = 0; i < n;) {
-		size_t l = utf8_len(t, i, n);
+		size_t l = utf8_len(t + i, n - i);
 		if (!l) {
 			diag_error(c->d, ytext_loc(&c->text, i, 1), "invalid UTF-8 byte 0x%02x", t[i]);
 			return false;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
 #include "util.h"
 
 struct jl_parser {
@@ -48,31 +49,6 @@ static int hex4(const char *p, unsigned *out)
 	return 0;
 }
 
-static void put_utf8(struct jl_object *o, unsigned cp)
-{
-	char *b = o->buf + o->buf_len;
-
-	if (cp < 0x80) {
-		b[0] = (char)cp;
-		o->buf_len += 1;
-	} else if (cp < 0x800) {
-		b[0] = (char)(0xc0 | (cp >> 6));
-		b[1] = (char)(0x80 | (cp & 0x3f));
-		o->buf_len += 2;
-	} else if (cp < 0x10000) {
-		b[0] = (char)(0xe0 | (cp >> 12));
-		b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		b[2] = (char)(0x80 | (cp & 0x3f));
-		o->buf_len += 3;
-	} else {
-		b[0] = (char)(0xf0 | (cp >> 18));
-		b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		b[3] = (char)(0x80 | (cp & 0x3f));
-		o->buf_len += 4;
-	}
-}
-
 /* \uXXXX at ps->p (after the backslash and 'u'); a surrogate pair takes
  * a second escape, a lone surrogate decodes to U+FFFD. */
 static int unicode_escape(struct jl_parser *ps)
@@ -89,7 +65,7 @@ static int unicode_escape(struct jl_parser *ps)
 	} else if (cp >= 0xd800 && cp < 0xe000) {
 		cp = 0xfffd;
 	}
-	put_utf8(ps->o, cp);
+	ps->o->buf_len += utf8_encode(cp, ps->o->buf + ps->o->buf_len);
 	return 0;
 }
 
