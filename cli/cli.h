@@ -27,5 +27,7 @@ void free_specs(struct spec **specs, size_t n);
 
 /* gprobe gen-db: bpf-gen's step that writes an offsets database (gen_db.c). */
 int cmd_gen_db(int argc, char **argv);
+/* gprobe report: the HTML page of a run's JSON Lines rows (report.c). */
+int cmd_report(int argc, char **argv);
 
 #endif

@@ -3,7 +3,7 @@
  * A thin layer: parse options, load specs, open the target, resolve,
  * generate and compile (compiler/), then load and stream (runtime/).
  * Exit status: 0 success, 1 runtime failure, 2 bad input (cli.h). The
- * report command is runtime/report.h's, gen-db is gen_db.c.
+ * report command is report.c, gen-db gen_db.c.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -406,7 +406,7 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (o.report) {
 		char *err = NULL;
-		if (gp_report_write(o.out, o.report, &err) < 0) {
+		if (gp_report_write(o.out, o.report, NULL, &err) < 0) {
 			fprintf(stderr, "gprobe: report: %s\n", err ? err : "failed");
 			if (!rc)
 				rc = EXIT_RUNTIME;
@@ -625,7 +625,7 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "inspect") == 0)
 		return cmd_inspect(argc - 1, argv + 1);
 	if (strcmp(cmd, "report") == 0)
-		return gp_report_main(argc - 1, argv + 1);
+		return cmd_report(argc - 1, argv + 1);
 	if (strcmp(cmd, "gen-db") == 0)
 		return cmd_gen_db(argc - 1, argv + 1);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {

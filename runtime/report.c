@@ -1,10 +1,9 @@
-/* report.c — `gprobe report`: the row store, time buckets and the command
- * line (see report.h). The scheduler model is in report_sched.c, the page
- * in report_html.c. */
+/* report.c — `gprobe report`: the row store, time buckets and the whole
+ * pipeline (see report.h). The scheduler model is in report_sched.c, the
+ * page in report_html.c, the command line in cli/report.c. */
 #include "report.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -286,14 +285,7 @@ void gp_series_free(struct gp_series *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* ---- the whole pipeline and the command -------------------------------------- */
-
-static const char *base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	return s ? s + 1 : path;
-}
+/* ---- the whole pipeline -------------------------------------------------------- */
 
 static int write_html(const struct gp_rdata *d, const char *html_path,
 		      const struct gp_report_opts *o, char **err)
@@ -320,104 +312,15 @@ static int write_html(const struct gp_rdata *d, const char *html_path,
 	return rc;
 }
 
-static int report_file(const char *jsonl_path, const char *html_path,
-		       const struct gp_report_opts *o, char **err)
+int gp_report_write(const char *jsonl_path, const char *html_path,
+		    const struct gp_report_opts *o, char **err)
 {
+	struct gp_report_opts dflt = { .source = jsonl_path };
 	struct gp_rdata d = { 0 };
 	int rc = gp_rdata_load(&d, jsonl_path, err);
 
 	if (rc == 0)
-		rc = write_html(&d, html_path, o, err);
+		rc = write_html(&d, html_path, o ? o : &dflt, err);
 	gp_rdata_free(&d);
 	return rc;
-}
-
-int gp_report_write(const char *jsonl_path, const char *html_path, char **err)
-{
-	struct gp_report_opts o = { .source = jsonl_path };
-
-	return report_file(jsonl_path, html_path, &o, err);
-}
-
-static const char usage_report[] =
-	"usage: gprobe report ROWS.jsonl [-o REPORT.html] [--title TEXT] [--buckets N]\n"
-	"\n"
-	"Draw the JSON Lines rows of 'gprobe run -f json' as one self-contained HTML\n"
-	"page: GC cycles, pauses and series; scheduler timelines per P, goroutine\n"
-	"counts and a per-function summary; a row count and numeric series for any\n"
-	"other table. ROWS may be '-' for stdin.\n"
-	"\n"
-	"options:\n"
-	"  -o, --output PATH   the page (default: stdout)\n"
-	"  --title TEXT        page title (default: the input's file name)\n"
-	"  --buckets N         time buckets per chart, 10..10000 (default 1000)\n"
-	"  -h, --help          this text\n";
-
-static int report_usage_error(const char *fmt, const char *arg)
-{
-	fputs("gprobe report: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\n\n", stderr);
-	fputs(usage_report, stderr);
-	return 2;
-}
-
-int gp_report_main(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "title", required_argument, NULL, 'T' },
-		{ "buckets", required_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	struct gp_report_opts o = { 0 };
-	const char *out = "-";
-	char *end;
-	int c;
-
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			out = optarg;
-			break;
-		case 'T':
-			o.title = optarg;
-			break;
-		case 'b': {
-			unsigned long n = strtoul(optarg, &end, 10);
-			if (*optarg == '\0' || *end || n < 10 || n > 10000)
-				return report_usage_error("bad bucket count '%s' (10..10000)", optarg);
-			o.buckets = (uint32_t)n;
-			break;
-		}
-		case 'h':
-			fputs(usage_report, stdout);
-			return 0;
-		case ':':
-			return report_usage_error("option '%s' needs a value", argv[optind - 1]);
-		default:
-			return report_usage_error("unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind >= argc)
-		return report_usage_error("%s", "no rows file given");
-	if (optind + 1 < argc)
-		return report_usage_error("unexpected argument '%s'", argv[optind + 1]);
-	const char *in = argv[optind];
-	o.source = in;
-	if (!o.title)
-		o.title = strcmp(in, "-") ? base_name(in) : "gprobe report";
-
-	char *err = NULL;
-	int rc = report_file(in, out, &o, &err);
-	if (rc < 0) {
-		fprintf(stderr, "gprobe report: %s\n", err);
-		free(err);
-		/* Unreadable or malformed input is bad input; a failed write is not. */
-		return rc == -EINVAL || rc == -ENOENT ? 2 : 1;
-	}
-	return 0;
 }

@@ -157,12 +157,11 @@ struct gp_report_opts {
 /* Write the page for d to f. Returns 0 or -errno (*err set). */
 int gp_report_html(const struct gp_rdata *d, const struct gp_report_opts *o, FILE *f, char **err);
 
-/* The whole pipeline: a JSON Lines file to an HTML file ("-": stdout).
- * What `gprobe run --report FILE` calls after the run. 0 or -errno. */
-int gp_report_write(const char *jsonl_path, const char *html_path, char **err);
-
-/* `gprobe report ...` with argv[0] = "report". Prints to stdout/stderr;
- * returns the exit status (2 for bad usage or input). */
-int gp_report_main(int argc, char **argv);
+/* The whole pipeline: a JSON Lines file ("-": stdin) to an HTML file
+ * ("-": stdout); o NULL is the defaults with the input as the source.
+ * What `gprobe report` and `gprobe run --report FILE` call. 0 or -errno
+ * (*err set): -EINVAL or -ENOENT for unreadable or malformed input. */
+int gp_report_write(const char *jsonl_path, const char *html_path,
+		    const struct gp_report_opts *o, char **err);
 
 #endif
