@@ -11,6 +11,7 @@
 
 #include "buildinfo.h"
 #include "pclntab.h"
+#include "htab.h"
 #include "textbase.h"
 #include "util.h"
 
@@ -41,8 +42,7 @@ struct gobin {
 	struct pcln_table pcln;
 	struct gobin_func *funcs;
 	size_t nfuncs;
-	uint32_t *hash; /* function index + 1, 0 = empty slot */
-	size_t hcap;    /* power of two */
+	struct strmap byname; /* function name -> index in funcs */
 	struct sym *syms; /* sorted by name */
 	size_t nsyms;
 	bool has_symtab;
@@ -454,15 +454,6 @@ int gobin_symbol(const struct gobin *b, const char *name, uint64_t *addr, uint64
 
 /* --- Functions -------------------------------------------------------------- */
 
-static uint64_t fnv1a(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	while (*s)
-		h = (h ^ (uint8_t)*s++) * 0x100000001b3ull;
-	return h;
-}
-
 /* An ABI0 wrapper and the Go function it calls share a pclntab name. The
  * symtab (when present) names the wrapper "X.abi0" and the function "X";
  * without it the first (lowest address) one is kept, which is the function
@@ -476,18 +467,12 @@ static bool prefer(const struct gobin *b, const struct gobin_func *f)
 
 static void build_hash(struct gobin *b)
 {
-	size_t i;
+	for (size_t i = 0; i < b->nfuncs; i++) {
+		bool added;
+		size_t *slot = strmap_put(&b->byname, b->funcs[i].name, &added);
 
-	for (b->hcap = 16; b->hcap < 2 * b->nfuncs; b->hcap *= 2)
-		;
-	b->hash = xcalloc(b->hcap, sizeof(*b->hash));
-	for (i = 0; i < b->nfuncs; i++) {
-		size_t h = fnv1a(b->funcs[i].name) & (b->hcap - 1);
-
-		while (b->hash[h] && strcmp(b->funcs[b->hash[h] - 1].name, b->funcs[i].name))
-			h = (h + 1) & (b->hcap - 1);
-		if (!b->hash[h] || prefer(b, &b->funcs[i]))
-			b->hash[h] = (uint32_t)i + 1;
+		if (added || prefer(b, &b->funcs[i]))
+			*slot = i;
 	}
 }
 
@@ -650,16 +635,9 @@ const struct gobin_func *gobin_func_at_index(const struct gobin *b, size_t i)
 
 const struct gobin_func *gobin_find_func(const struct gobin *b, const char *name)
 {
-	size_t h = fnv1a(name) & (b->hcap - 1);
+	size_t i;
 
-	while (b->hash[h]) {
-		const struct gobin_func *f = &b->funcs[b->hash[h] - 1];
-
-		if (!strcmp(f->name, name))
-			return f;
-		h = (h + 1) & (b->hcap - 1);
-	}
-	return NULL;
+	return strmap_get(&b->byname, name, &i) ? &b->funcs[i] : NULL;
 }
 
 const struct gobin_func *gobin_func_containing(const struct gobin *b, uint64_t addr)
@@ -771,7 +749,7 @@ void gobin_close(struct gobin *b)
 		close(b->fd);
 	pclntab_free(&b->pcln);
 	free(b->funcs);
-	free(b->hash);
+	strmap_free(&b->byname);
 	free(b->syms);
 	free(b->relocs);
 	free(b->text_base_from);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "htab.h"
 #include "util.h"
 
 /* Go's own DWARF attributes (cmd/internal/dwarf). */
@@ -37,20 +38,12 @@ struct entry {
 	void *built;      /* struct dwfunc, struct gvar or struct gtype */
 };
 
-/* name -> entry, open addressing over an append-only vector. */
+/* name -> entry, over an append-only vector. */
 struct index {
 	struct entry *v;
 	size_t n, cap;
-	size_t *slots; /* entry index + 1; 0 = empty */
-	size_t nslots;
+	struct strmap byname; /* name -> index in v */
 	const char **names; /* for godwarf_*_names, built on demand */
-};
-
-/* DIE offset -> built type. */
-struct offmap {
-	Dwarf_Off *keys; /* stored as offset + 1; 0 = empty */
-	struct gtype **vals;
-	size_t n, nslots;
 };
 
 struct dwfunc {
@@ -65,71 +58,41 @@ struct godwarf {
 	struct gtypes *ts;
 	bool indexed;
 	struct index funcs, vars, types;
-	struct offmap built;
+	struct u64map built; /* DIE offset -> struct gtype * built from it */
 	struct gtype **pending; /* types built in the current lookup, to align */
 	size_t npending, cappending;
 };
 
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return h;
-}
-
 static struct entry *index_find(struct index *ix, const char *name)
 {
-	if (!ix->nslots)
-		return NULL;
-	size_t s = hash_str(name) & (ix->nslots - 1);
-	while (ix->slots[s]) {
-		struct entry *e = &ix->v[ix->slots[s] - 1];
-		if (strcmp(e->name, name) == 0)
-			return e;
-		s = (s + 1) & (ix->nslots - 1);
-	}
-	return NULL;
-}
+	size_t i;
 
-static void index_slot(struct index *ix, size_t i)
-{
-	size_t s = hash_str(ix->v[i].name) & (ix->nslots - 1);
-
-	while (ix->slots[s])
-		s = (s + 1) & (ix->nslots - 1);
-	ix->slots[s] = i + 1;
+	return strmap_get(&ix->byname, name, &i) ? &ix->v[i] : NULL;
 }
 
 /* Add or, when `prio` beats the existing entry's, replace. */
 static void index_add(struct index *ix, const char *name, Dwarf_Off off, int prio)
 {
-	struct entry *e = index_find(ix, name);
+	bool added;
+	size_t *i = strmap_put(&ix->byname, name, &added);
+	struct entry *e;
 
-	if (e) {
-		if (prio > e->prio) {
-			e->off = off;
-			e->prio = prio;
-		}
+	if (added) {
+		*i = ix->n;
+		VEC_PUSH(ix->v, ix->n, ix->cap, ((struct entry){name, off, prio, NULL}));
 		return;
 	}
-	VEC_PUSH(ix->v, ix->n, ix->cap, ((struct entry){name, off, prio, NULL}));
-	if (ix->n * 2 > ix->nslots) {
-		free(ix->slots);
-		ix->nslots = ix->nslots ? ix->nslots * 2 : 1024;
-		ix->slots = xcalloc(ix->nslots, sizeof(*ix->slots));
-		for (size_t i = 0; i < ix->n; i++)
-			index_slot(ix, i);
-	} else {
-		index_slot(ix, ix->n - 1);
+	e = &ix->v[*i];
+	if (prio > e->prio) {
+		e->off = off;
+		e->prio = prio;
 	}
 }
 
 static void index_free(struct index *ix)
 {
 	free(ix->v);
-	free(ix->slots);
+	strmap_free(&ix->byname);
 	free(ix->names);
 }
 
@@ -144,48 +107,16 @@ static size_t index_names(struct index *ix, const char *const **names)
 	return ix->n;
 }
 
-static size_t off_slot(const struct offmap *m, Dwarf_Off off)
+static struct gtype *built_get(const struct godwarf *dw, Dwarf_Off off)
 {
-	return (size_t)((off + 1) * 0x9e3779b97f4a7c15ull >> 20) & (m->nslots - 1);
+	size_t t;
+
+	return u64map_get(&dw->built, off, &t) ? (struct gtype *)(uintptr_t)t : NULL;
 }
 
-static struct gtype *offmap_get(const struct offmap *m, Dwarf_Off off)
+static void built_put(struct godwarf *dw, Dwarf_Off off, struct gtype *t)
 {
-	if (!m->nslots)
-		return NULL;
-	for (size_t s = off_slot(m, off); m->keys[s]; s = (s + 1) & (m->nslots - 1))
-		if (m->keys[s] == off + 1)
-			return m->vals[s];
-	return NULL;
-}
-
-static void offmap_insert(struct offmap *m, Dwarf_Off off, struct gtype *t)
-{
-	size_t s = off_slot(m, off);
-
-	while (m->keys[s] && m->keys[s] != off + 1)
-		s = (s + 1) & (m->nslots - 1);
-	if (!m->keys[s])
-		m->n++;
-	m->keys[s] = off + 1;
-	m->vals[s] = t;
-}
-
-static void offmap_put(struct offmap *m, Dwarf_Off off, struct gtype *t)
-{
-	if ((m->n + 1) * 2 > m->nslots) {
-		struct offmap old = *m;
-		m->nslots = old.nslots ? old.nslots * 2 : 1024;
-		m->keys = xcalloc(m->nslots, sizeof(*m->keys));
-		m->vals = xcalloc(m->nslots, sizeof(*m->vals));
-		m->n = 0;
-		for (size_t i = 0; i < old.nslots; i++)
-			if (old.keys[i])
-				offmap_insert(m, old.keys[i] - 1, old.vals[i]);
-		free(old.keys);
-		free(old.vals);
-	}
-	offmap_insert(m, off, t);
+	*u64map_put(&dw->built, off, NULL) = (uintptr_t)t;
 }
 
 /* ---- opening ---------------------------------------------------------- */
@@ -297,8 +228,7 @@ void godwarf_close(struct godwarf *dw)
 	index_free(&dw->funcs);
 	index_free(&dw->vars);
 	index_free(&dw->types);
-	free(dw->built.keys);
-	free(dw->built.vals);
+	u64map_free(&dw->built);
 	free(dw->pending);
 	dwarf_end(dw->dbg);
 	if (dw->own_elf)
@@ -416,7 +346,7 @@ static struct gtype *new_type(struct godwarf *dw, Dwarf_Die *die, enum gkind kin
 	t->name = gtypes_intern(dw->ts, name ? name : "");
 	t->size = size;
 	/* Registered before any recursion so self-references find it. */
-	offmap_put(&dw->built, dwarf_dieoffset(die), t);
+	built_put(dw, dwarf_dieoffset(die), t);
 	VEC_PUSH(dw->pending, dw->npending, dw->cappending, t);
 	return t;
 }
@@ -476,7 +406,7 @@ static struct gtype *struct_type(struct godwarf *dw, Dwarf_Die *die, int depth)
 	if (kind == GOKIND_STRING && name && strcmp(name, "string") == 0) {
 		struct gtype *s = gtypes_builtin(dw->ts, "string");
 		gtype_align(s);
-		offmap_put(&dw->built, dwarf_dieoffset(die), s);
+		built_put(dw, dwarf_dieoffset(die), s);
 		return s;
 	}
 	struct gtype *t = new_type(dw, die, kind == GOKIND_SLICE ? GK_SLICE :
@@ -520,7 +450,7 @@ static struct gtype *base_type(struct godwarf *dw, Dwarf_Die *die)
 	attr_udata(die, DW_AT_byte_size, &size);
 	if (b && b->size == size) {
 		gtype_align(b);
-		offmap_put(&dw->built, dwarf_dieoffset(die), b);
+		built_put(dw, dwarf_dieoffset(die), b);
 		return b;
 	}
 	attr_udata(die, DW_AT_encoding, &enc);
@@ -575,7 +505,7 @@ static struct gtype *typedef_type(struct godwarf *dw, Dwarf_Die *die, int depth)
 		tn = dwarf_diename(&target);
 		if (name && tn && strcmp(name, tn) == 0) {
 			u = type_at(dw, &target, depth + 1);
-			offmap_put(&dw->built, dwarf_dieoffset(die), u);
+			built_put(dw, dwarf_dieoffset(die), u);
 			return u;
 		}
 		return renamed(dw, die, depth);
@@ -609,7 +539,7 @@ static struct gtype *typedef_type(struct godwarf *dw, Dwarf_Die *die, int depth)
 
 static struct gtype *type_at(struct godwarf *dw, Dwarf_Die *die, int depth)
 {
-	struct gtype *t = offmap_get(&dw->built, dwarf_dieoffset(die));
+	struct gtype *t = built_get(dw, dwarf_dieoffset(die));
 
 	if (t)
 		return t;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "htab.h"
 #include "util.h"
 
 struct chunk {
@@ -16,8 +17,7 @@ struct gtypes {
 	struct chunk *chunks;
 	struct gtype **named;
 	size_t nnamed, capnamed;
-	size_t *slots; /* open-addressing hash over `named` (index+1; 0 = empty) */
-	size_t nslots;
+	struct strmap byname; /* name -> index in named */
 };
 
 static void *arena_alloc(struct gtypes *ts, size_t n)
@@ -53,7 +53,7 @@ void gtypes_free(struct gtypes *ts)
 		free(c);
 	}
 	free(ts->named);
-	free(ts->slots);
+	strmap_free(&ts->byname);
 	free(ts);
 }
 
@@ -75,54 +75,25 @@ const char *gtypes_intern(struct gtypes *ts, const char *s)
 	return p;
 }
 
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return h;
-}
-
-static void rehash(struct gtypes *ts, size_t nslots)
-{
-	free(ts->slots);
-	ts->slots = xcalloc(nslots, sizeof(size_t));
-	ts->nslots = nslots;
-	for (size_t i = 0; i < ts->nnamed; i++) {
-		size_t s = hash_str(ts->named[i]->name) & (nslots - 1);
-		while (ts->slots[s])
-			s = (s + 1) & (nslots - 1);
-		ts->slots[s] = i + 1;
-	}
-}
-
 struct gtype *gtypes_find(struct gtypes *ts, const char *name)
 {
-	if (!ts->nslots || !name)
-		return NULL;
-	size_t s = hash_str(name) & (ts->nslots - 1);
-	while (ts->slots[s]) {
-		struct gtype *t = ts->named[ts->slots[s] - 1];
-		if (strcmp(t->name, name) == 0)
-			return t;
-		s = (s + 1) & (ts->nslots - 1);
-	}
-	return NULL;
+	size_t i;
+
+	return name && strmap_get(&ts->byname, name, &i) ? ts->named[i] : NULL;
 }
 
 void gtypes_add_named(struct gtypes *ts, struct gtype *t)
 {
-	if (!t->name || gtypes_find(ts, t->name))
+	bool added;
+	size_t *i;
+
+	if (!t->name)
 		return;
+	i = strmap_put(&ts->byname, t->name, &added);
+	if (!added)
+		return;
+	*i = ts->nnamed;
 	VEC_PUSH(ts->named, ts->nnamed, ts->capnamed, t);
-	if (ts->nnamed * 2 > ts->nslots)
-		rehash(ts, ts->nslots ? ts->nslots * 2 : 64);
-	else {
-		size_t s = hash_str(t->name) & (ts->nslots - 1);
-		while (ts->slots[s])
-			s = (s + 1) & (ts->nslots - 1);
-		ts->slots[s] = ts->nnamed;
-	}
 }
 
 static const struct {

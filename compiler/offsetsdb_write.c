@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "htab.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -23,40 +24,12 @@ struct wtype {
 struct wset {
 	struct wtype *v;
 	size_t n, cap;
-	size_t *slots; /* open addressing over v by name (index+1; 0 = empty) */
-	size_t nslots;
+	struct strmap byname; /* name -> index in v */
 	size_t *queue; /* indices still to visit */
 	size_t nqueue, capqueue;
 	struct gtypes *builtins; /* what the reader would get from gtypes_builtin */
 	int err;
 };
-
-static uint64_t hash_name(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return h;
-}
-
-static size_t *slot_of(struct wset *w, const char *name)
-{
-	size_t s = hash_name(name) & (w->nslots - 1);
-
-	while (w->slots[s] && strcmp(w->v[w->slots[s] - 1].t->name, name) != 0)
-		s = (s + 1) & (w->nslots - 1);
-	return &w->slots[s];
-}
-
-static void grow(struct wset *w)
-{
-	free(w->slots);
-	w->nslots = w->nslots ? w->nslots * 2 : 256;
-	w->slots = xcalloc(w->nslots, sizeof(size_t));
-	for (size_t i = 0; i < w->n; i++)
-		*slot_of(w, w->v[i].t->name) = i + 1;
-}
 
 /* A type the reader gets for free: same name, kind and size as Go's builtin. */
 static bool is_builtin(struct wset *w, const struct gtype *t)
@@ -70,6 +43,7 @@ static bool is_builtin(struct wset *w, const struct gtype *t)
 static void want(struct wset *w, struct gtype *t, bool full)
 {
 	size_t *s;
+	bool added;
 
 	if (!t || w->err)
 		return;
@@ -79,19 +53,17 @@ static void want(struct wset *w, struct gtype *t, bool full)
 	}
 	if (is_builtin(w, t))
 		return;
-	if ((w->n + 1) * 2 > w->nslots)
-		grow(w);
-	s = slot_of(w, t->name);
-	if (*s) {
-		struct wtype *e = &w->v[*s - 1];
+	s = strmap_put(&w->byname, t->name, &added);
+	if (!added) {
+		struct wtype *e = &w->v[*s];
 		if (!full || e->full)
 			return;
 		e->full = true;
 	} else {
-		VEC_PUSH(w->v, w->n, w->cap, ((struct wtype){t, full}));
 		*s = w->n;
+		VEC_PUSH(w->v, w->n, w->cap, ((struct wtype){t, full}));
 	}
-	VEC_PUSH(w->queue, w->nqueue, w->capqueue, *s - 1);
+	VEC_PUSH(w->queue, w->nqueue, w->capqueue, *s);
 }
 
 /* Everything one type's entry refers to. A full struct is described down
@@ -451,7 +423,7 @@ out:
 	free(vars);
 	free(labels);
 	free(w.v);
-	free(w.slots);
+	strmap_free(&w.byname);
 	free(w.queue);
 	gtypes_free(w.builtins);
 	return rc;
