@@ -25,6 +25,8 @@ void print_diags(struct diags *d);
 /* Free n loaded specs (NULL entries allowed) and the array. */
 void free_specs(struct spec **specs, size_t n);
 
+/* gprobe inspect: a Go executable's facts, no spec (inspect.c). */
+int cmd_inspect(int argc, char **argv);
 /* gprobe gen-db: bpf-gen's step that writes an offsets database (gen_db.c). */
 int cmd_gen_db(int argc, char **argv);
 /* gprobe report: the HTML page of a run's JSON Lines rows (report.c). */
