@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gobin.h"
+#include "htab.h"
 #include "util.h"
 
 /* Bounds no real binary reaches; a corrupted descriptor stops at them. */
@@ -53,19 +54,6 @@ struct desc {
 	bool naming;          /* cycle guard while naming */
 };
 
-/* Open addressing, keys never 0. */
-struct u64map {
-	uint64_t *keys;
-	size_t *vals;
-	size_t cap, n;
-};
-
-struct strmap {
-	const char **keys;
-	size_t *vals;
-	size_t cap, n;
-};
-
 struct rtypes {
 	const struct gobin *b;
 	struct gtypes *ts;
@@ -81,84 +69,6 @@ struct rtypes {
 	uint64_t *queue;
 	size_t nqueue, capqueue;
 };
-
-static uint64_t mix(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdull;
-	k ^= k >> 33;
-	return k;
-}
-
-static size_t *u64_slot(struct u64map *m, uint64_t key, bool add)
-{
-	if (add && (m->n + 1) * 2 > m->cap) {
-		struct u64map g = {xcalloc(m->cap ? m->cap * 2 : 256, 8), NULL,
-				   m->cap ? m->cap * 2 : 256, 0};
-		g.vals = xcalloc(g.cap, sizeof(size_t));
-		for (size_t i = 0; i < m->cap; i++)
-			if (m->keys[i])
-				*u64_slot(&g, m->keys[i], true) = m->vals[i];
-		free(m->keys);
-		free(m->vals);
-		*m = g;
-	}
-	if (!m->cap)
-		return NULL;
-	for (size_t s = mix(key) & (m->cap - 1);; s = (s + 1) & (m->cap - 1)) {
-		if (m->keys[s] == key)
-			return &m->vals[s];
-		if (!m->keys[s]) {
-			if (!add)
-				return NULL;
-			m->keys[s] = key;
-			m->n++;
-			return &m->vals[s];
-		}
-	}
-}
-
-static uint64_t str_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return h;
-}
-
-/* The slot for name; *fresh tells a new one (value unset). */
-static size_t *str_slot(struct strmap *m, const char *key, bool add, bool *fresh)
-{
-	if (add && (m->n + 1) * 2 > m->cap) {
-		struct strmap g = {xcalloc(m->cap ? m->cap * 2 : 256, sizeof(char *)), NULL,
-				   m->cap ? m->cap * 2 : 256, 0};
-		bool f;
-		g.vals = xcalloc(g.cap, sizeof(size_t));
-		for (size_t i = 0; i < m->cap; i++)
-			if (m->keys[i])
-				*str_slot(&g, m->keys[i], true, &f) = m->vals[i];
-		free(m->keys);
-		free(m->vals);
-		*m = g;
-	}
-	if (fresh)
-		*fresh = false;
-	if (!m->cap)
-		return NULL;
-	for (size_t s = str_hash(key) & (m->cap - 1);; s = (s + 1) & (m->cap - 1)) {
-		if (m->keys[s] && strcmp(m->keys[s], key) == 0)
-			return &m->vals[s];
-		if (!m->keys[s]) {
-			if (!add)
-				return NULL;
-			m->keys[s] = key;
-			m->n++;
-			if (fresh)
-				*fresh = true;
-			return &m->vals[s];
-		}
-	}
-}
 
 /* ---- reading descriptors --------------------------------------------------- */
 
@@ -240,7 +150,7 @@ static uint64_t kind_size(const struct rtypes *r, uint8_t kind)
 
 static void enqueue(struct rtypes *r, uint64_t a)
 {
-	if (a && !u64_slot(&r->byaddr, a, false))
+	if (a && !u64map_get(&r->byaddr, a, NULL))
 		VEC_PUSH(r->queue, r->nqueue, r->capqueue, a);
 }
 
@@ -369,12 +279,14 @@ static void drain(struct rtypes *r)
 	while (r->nqueue && r->ndescs < MAX_DESCS) {
 		uint64_t a = r->queue[--r->nqueue];
 		struct desc d;
-		if (u64_slot(&r->byaddr, a, false))
+		bool added;
+		size_t *i = u64map_put(&r->byaddr, a, &added);
+		if (!added)
 			continue;
-		*u64_slot(&r->byaddr, a, true) = SIZE_MAX; /* seen, maybe bad */
+		*i = SIZE_MAX; /* seen, maybe bad */
 		if (!decode(r, a, &d))
 			continue;
-		*u64_slot(&r->byaddr, a, true) = r->ndescs;
+		*u64map_put(&r->byaddr, a, NULL) = r->ndescs;
 		VEC_PUSH(r->descs, r->ndescs, r->capdescs, d);
 	}
 }
@@ -432,8 +344,9 @@ static void roots_areas(struct rtypes *r)
 
 static struct desc *desc_at(struct rtypes *r, uint64_t a)
 {
-	size_t *i = a ? u64_slot(&r->byaddr, a, false) : NULL;
-	return i && *i != SIZE_MAX ? &r->descs[*i] : NULL;
+	size_t i;
+
+	return a && u64map_get(&r->byaddr, a, &i) && i != SIZE_MAX ? &r->descs[i] : NULL;
 }
 
 static char *pkg_path(struct rtypes *r, const struct desc *d)
@@ -605,7 +518,7 @@ static void index_names(struct rtypes *r)
 		size_t *slot;
 		if (!n)
 			continue;
-		slot = str_slot(&r->byname, n, true, &fresh);
+		slot = strmap_put(&r->byname, n, &fresh);
 		if (fresh) {
 			*slot = i;
 			VEC_PUSH(r->names, r->nnames, r->capnames, n);
@@ -632,23 +545,23 @@ static struct gtype *new_type(struct rtypes *r, struct desc *d, enum gkind k)
 	t->size = d->size;
 	t->align = d->align;
 	d->gt = t;
-	*u64_slot(&r->owned, (uint64_t)(uintptr_t)t, true) = 1;
+	*u64map_put(&r->owned, (uint64_t)(uintptr_t)t, NULL) = 1;
 	return t;
 }
 
 static struct gtype *ptr_to(struct rtypes *r, struct gtype *elem, const char *name)
 {
-	size_t *i = str_slot(&r->byname, name, false, NULL);
+	size_t i;
 	struct gtype *t;
 
-	if (i && r->descs[*i].kind == K_PTR)
-		return build(r, &r->descs[*i], 0);
+	if (strmap_get(&r->byname, name, &i) && r->descs[i].kind == K_PTR)
+		return build(r, &r->descs[i], 0);
 	t = gtypes_alloc(r->ts);
 	t->kind = GK_PTR;
 	t->name = gtypes_intern(r->ts, name);
 	t->size = t->align = 8;
 	t->elem = elem;
-	*u64_slot(&r->owned, (uint64_t)(uintptr_t)t, true) = 1;
+	*u64map_put(&r->owned, (uint64_t)(uintptr_t)t, NULL) = 1;
 	return t;
 }
 
@@ -830,12 +743,9 @@ void rtypes_close(struct rtypes *r)
 	if (!r)
 		return;
 	free(r->descs);
-	free(r->byaddr.keys);
-	free(r->byaddr.vals);
-	free(r->byname.keys);
-	free(r->byname.vals);
-	free(r->owned.keys);
-	free(r->owned.vals);
+	u64map_free(&r->byaddr);
+	strmap_free(&r->byname);
+	u64map_free(&r->owned);
 	free(r->names);
 	free(r->queue);
 	free(r);
@@ -853,11 +763,11 @@ size_t rtypes_count(const struct rtypes *r)
 
 struct gtype *rtypes_type(struct rtypes *r, const char *name)
 {
-	size_t *i = str_slot(&r->byname, name, false, NULL);
+	size_t i;
 	struct gtype *e;
 
-	if (i)
-		return build(r, &r->descs[*i], 0);
+	if (strmap_get(&r->byname, name, &i))
+		return build(r, &r->descs[i], 0);
 	if (name[0] != '*' || !(e = rtypes_type(r, name + 1)))
 		return NULL;
 	return ptr_to(r, e, name);
@@ -871,5 +781,5 @@ size_t rtypes_names(const struct rtypes *r, const char *const **names)
 
 bool rtypes_owns(const struct rtypes *r, const struct gtype *t)
 {
-	return u64_slot((struct u64map *)&r->owned, (uint64_t)(uintptr_t)t, false) != NULL;
+	return u64map_get(&r->owned, (uint64_t)(uintptr_t)t, NULL);
 }

@@ -12,46 +12,21 @@
 
 /* ---- interned strings ---------------------------------------------------- */
 
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-static void rehash(struct gp_rdata *d)
-{
-	free(d->hash);
-	d->hcap = d->hcap ? d->hcap * 2 : 1024;
-	d->hash = xcalloc(d->hcap, sizeof(*d->hash));
-	for (uint32_t id = 1; id < d->nstrs; id++) {
-		size_t h = hash_str(d->strs[id]) & (d->hcap - 1);
-		while (d->hash[h])
-			h = (h + 1) & (d->hcap - 1);
-		d->hash[h] = id;
-	}
-}
-
 uint32_t gp_rdata_intern(struct gp_rdata *d, const char *s)
 {
+	size_t id;
+	char *copy;
+
 	if (!*s)
 		return 0;
 	if (d->nstrs == 0)
 		VEC_PUSH(d->strs, d->nstrs, d->scap, xstrdup(""));
-	if (2 * (d->nstrs + 1) > d->hcap)
-		rehash(d);
-	size_t h = hash_str(s) & (d->hcap - 1);
-	while (d->hash[h]) {
-		if (strcmp(d->strs[d->hash[h]], s) == 0)
-			return d->hash[h];
-		h = (h + 1) & (d->hcap - 1);
-	}
-	uint32_t id = (uint32_t)d->nstrs;
-	VEC_PUSH(d->strs, d->nstrs, d->scap, xstrdup(s));
-	d->hash[h] = id;
-	return id;
+	if (strmap_get(&d->ids, s, &id))
+		return (uint32_t)id;
+	copy = xstrdup(s);
+	*strmap_put(&d->ids, copy, NULL) = d->nstrs;
+	VEC_PUSH(d->strs, d->nstrs, d->scap, copy);
+	return (uint32_t)(d->nstrs - 1);
 }
 
 /* ---- the row store --------------------------------------------------------- */
@@ -225,7 +200,7 @@ void gp_rdata_free(struct gp_rdata *d)
 	for (size_t i = 0; i < d->nstrs; i++)
 		free(d->strs[i]);
 	free(d->strs);
-	free(d->hash);
+	strmap_free(&d->ids);
 	memset(d, 0, sizeof(*d));
 }
 

@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "htab.h"
 #include "jsonl.h"
 
 #define GP_REPORT_BUCKETS 1000
@@ -45,8 +46,7 @@ struct gp_rdata {
 	size_t ntables, tcap;
 	char **strs; /* interned strings, strs[0] = "" */
 	size_t nstrs, scap;
-	uint32_t *hash; /* open addressing over strs */
-	size_t hcap;
+	struct strmap ids; /* strs[i] -> i */
 	int64_t t_min, t_max;
 	size_t nrows;
 	size_t last_table; /* rows of one table come in runs: looked at first */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "htab.h"
 #include "report_int.h"
 #include "util.h"
 
@@ -45,68 +46,6 @@ bool gp_col_int(const struct gp_rcol *c, size_t r, int64_t *out)
 	return true;
 }
 
-/* ---- an int64 -> index map ------------------------------------------------- */
-
-struct imap {
-	int64_t *keys;
-	uint32_t *vals; /* index + 1; 0: empty slot */
-	size_t cap, n;
-};
-
-static size_t imap_slot(const struct imap *m, int64_t k)
-{
-	uint64_t h = (uint64_t)k * 0x9e3779b97f4a7c15ULL;
-	size_t i = (size_t)(h >> 32) & (m->cap - 1);
-
-	while (m->vals[i] && m->keys[i] != k)
-		i = (i + 1) & (m->cap - 1);
-	return i;
-}
-
-static void imap_grow(struct imap *m)
-{
-	struct imap old = *m;
-
-	m->cap = m->cap ? m->cap * 2 : 256;
-	m->keys = xcalloc(m->cap, sizeof(*m->keys));
-	m->vals = xcalloc(m->cap, sizeof(*m->vals));
-	for (size_t i = 0; i < old.cap; i++) {
-		if (!old.vals[i])
-			continue;
-		size_t s = imap_slot(m, old.keys[i]);
-		m->keys[s] = old.keys[i];
-		m->vals[s] = old.vals[i];
-	}
-	free(old.keys);
-	free(old.vals);
-}
-
-/* The index stored for k, or -1. */
-static long imap_get(const struct imap *m, int64_t k)
-{
-	if (!m->cap)
-		return -1;
-	size_t s = imap_slot(m, k);
-	return m->vals[s] ? (long)m->vals[s] - 1 : -1;
-}
-
-static void imap_put(struct imap *m, int64_t k, uint32_t idx)
-{
-	if (2 * (m->n + 1) > m->cap)
-		imap_grow(m);
-	size_t s = imap_slot(m, k);
-	if (!m->vals[s])
-		m->n++;
-	m->keys[s] = k;
-	m->vals[s] = idx + 1;
-}
-
-static void imap_free(struct imap *m)
-{
-	free(m->keys);
-	free(m->vals);
-}
-
 /* ---- events ----------------------------------------------------------------- */
 
 enum ev_kind { EV_CREATE, EV_READY, EV_STOP, EV_PARK, EV_EXIT, EV_EXEC, EV_NKINDS };
@@ -137,7 +76,7 @@ struct replay {
 	struct src src[EV_NKINDS];
 	struct gstate *gs;
 	size_t ngs, gcap;
-	struct imap gmap, fmap;
+	struct u64map gmap, fmap; /* goroutine id, function -> index in gs, funcs */
 	int64_t *lane_gid; /* running goroutine per lane, -1 none */
 	uint64_t count[GP_G_NSTATES];
 	uint64_t live;
@@ -164,25 +103,25 @@ static int lane_cmp(const void *a, const void *b)
 static struct gp_func_stats *func_stats(struct replay *rp, uint32_t func)
 {
 	struct gp_sched *s = rp->s;
-	long i = imap_get(&rp->fmap, func);
+	size_t i;
 
-	if (i >= 0)
+	if (u64map_get(&rp->fmap, func, &i))
 		return &s->funcs[i];
 	struct gp_func_stats f = { .func = func };
 	VEC_PUSH(s->funcs, s->nfuncs, s->fcap, f);
-	imap_put(&rp->fmap, func, (uint32_t)(s->nfuncs - 1));
+	*u64map_put(&rp->fmap, func, NULL) = s->nfuncs - 1;
 	return &s->funcs[s->nfuncs - 1];
 }
 
 static struct gstate *gstate(struct replay *rp, int64_t gid)
 {
-	long i = imap_get(&rp->gmap, gid);
+	size_t i;
 
-	if (i >= 0)
+	if (u64map_get(&rp->gmap, (uint64_t)gid, &i))
 		return &rp->gs[i];
 	struct gstate g = { .gid = gid, .lane = -1, .state = GP_G_RUNNABLE };
 	VEC_PUSH(rp->gs, rp->ngs, rp->gcap, g);
-	imap_put(&rp->gmap, gid, (uint32_t)(rp->ngs - 1));
+	*u64map_put(&rp->gmap, (uint64_t)gid, NULL) = rp->ngs - 1;
 	return &rp->gs[rp->ngs - 1];
 }
 
@@ -453,8 +392,8 @@ int gp_sched_build(const struct gp_rdata *d, const struct gp_tbuckets *b, struct
 	free(ev);
 	free(rp.gs);
 	free(rp.lane_gid);
-	imap_free(&rp.gmap);
-	imap_free(&rp.fmap);
+	u64map_free(&rp.gmap);
+	u64map_free(&rp.fmap);
 	return 0;
 }
 
@@ -486,18 +425,18 @@ struct view {
 	const struct gp_rdata *d;
 	const struct gp_tbuckets *b;
 	const struct gp_sched *s;
-	struct imap color; /* func -> colour index; absent: "other" */
+	struct u64map color; /* func -> colour index; absent: "other" */
 	size_t nlanes;
 	int top;
 };
 
 static const char *func_color(const struct view *v, uint32_t func)
 {
-	long i = imap_get(&v->color, func);
+	size_t i;
 
 	if (!func)
 		return "#bbb";
-	return i >= 0 ? gp_color((size_t)i) : "#888";
+	return u64map_get(&v->color, func, &i) ? gp_color(i) : "#888";
 }
 
 static const char *func_name(const struct view *v, uint32_t func)
@@ -771,10 +710,10 @@ void gp_report_sched_section(FILE *f, const struct gp_rdata *d, const struct gp_
 	}
 	for (size_t i = 0, k = 0; i < s.nfuncs && k < NAMED_FUNCS; i++)
 		if (s.funcs[i].func)
-			imap_put(&v.color, s.funcs[i].func, (uint32_t)k++);
+			*u64map_put(&v.color, s.funcs[i].func, NULL) = k++;
 	timeline(&v);
 	counts(&v);
 	func_table(&v);
-	imap_free(&v.color);
+	u64map_free(&v.color);
 	gp_sched_free(&s);
 }
