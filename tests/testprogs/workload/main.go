@@ -73,11 +73,18 @@ type spinSummary struct {
 func runSpin(k, iters int) spinSummary {
 	spinIters = iters
 	spinOut = make(chan spinResult, k)
+	before := runtime.NumGoroutine()
 	spinWG.Add(k)
 	for i := 0; i < k; i++ {
 		go spin()
 	}
 	spinWG.Wait()
+	// Done() runs before a goroutine has really exited (runtime.goexit0):
+	// wait until the runtime no longer counts them, so that whoever traces
+	// goroutine exits has seen every one before the summary says so.
+	for i := 0; i < 400 && runtime.NumGoroutine() > before; i++ {
+		time.Sleep(5 * time.Millisecond)
+	}
 	close(spinOut)
 	s := spinSummary{Count: k, Iters: iters, Goids: []int64{}}
 	for r := range spinOut {
