@@ -1,4 +1,4 @@
-/* htab.h — the hash maps of gprobe: open addressing with linear probing,
+/* htab.h — the hash map of gprobe: open addressing with linear probing,
  * kept at most half full, from a string (FNV-1a) or a 64-bit integer to a
  * size_t — an index into the caller's array, most often, or a count.
  *
@@ -13,12 +13,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct strmap {
-	struct strmap_slot {
-		const char *key; /* NULL: empty */
+/* One table for both kinds of key: a string key is stored as its pointer. */
+struct htab {
+	struct htab_slot {
+		uint64_t key; /* 0: empty (integer key 0 lives in zero_val) */
 		size_t val;
 	} *slots;
 	size_t n, cap; /* cap: 0 or a power of two */
+	bool has_zero;
+	size_t zero_val;
+};
+
+struct strmap {
+	struct htab h;
 };
 
 /* Whether key is in m; if so and val is not NULL, its value in *val. */
@@ -29,13 +36,7 @@ size_t *strmap_put(struct strmap *m, const char *key, bool *added);
 void strmap_free(struct strmap *m);
 
 struct u64map {
-	struct u64map_slot {
-		uint64_t key; /* 0: empty (key 0 itself lives in zero_val) */
-		size_t val;
-	} *slots;
-	size_t n, cap;
-	bool has_zero;
-	size_t zero_val;
+	struct htab h;
 };
 
 bool u64map_get(const struct u64map *m, uint64_t key, size_t *val);
