@@ -277,8 +277,12 @@ static int reloc_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Each relocation fills a distinct word of the image, so there cannot be
+ * more than the file has words: a hostile RELR bitmap stops there. */
 static void push_reloc(struct gobin *b, size_t *cap, uint64_t addr, uint64_t value)
 {
+	if (b->nrelocs >= b->size / 8 + 1024)
+		return;
 	VEC_PUSH(b->relocs, b->nrelocs, *cap, ((struct reloc){ addr, value }));
 }
 
