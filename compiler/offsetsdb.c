@@ -250,6 +250,11 @@ static const char *const kind_names[] = {
 	[GK_IFACE] = "iface",     [GK_MAP] = "map",     [GK_CHAN] = "chan",
 };
 
+const char *offsetsdb_kind_name(enum gkind k)
+{
+	return (unsigned)k < ARRAY_SIZE(kind_names) ? kind_names[k] : NULL;
+}
+
 /* Keys each kind may carry, besides kind and size. */
 static const char *const *kind_keys(enum gkind k)
 {

@@ -98,4 +98,8 @@ struct offsetsdb_in {
  * name; byte-identical for the same input. 0 or -errno. */
 int offsetsdb_write(FILE *out, const struct offsetsdb_in *in);
 
+/* The database's word for kind k ("ptr", "iface", ...: the schema of
+ * bpf-gen/README.md), or NULL if k is no kind. */
+const char *offsetsdb_kind_name(enum gkind k);
+
 #endif

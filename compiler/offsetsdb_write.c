@@ -151,14 +151,6 @@ static int put_str(FILE *o, const char *s)
 	return 0;
 }
 
-static const char *const kind_names[] = {
-	[GK_INVALID] = "invalid", [GK_BOOL] = "bool",   [GK_INT] = "int",
-	[GK_UINT] = "uint",       [GK_FLOAT] = "float", [GK_COMPLEX] = "complex",
-	[GK_STRING] = "string",   [GK_PTR] = "ptr",     [GK_FUNC] = "func",
-	[GK_SLICE] = "slice",     [GK_ARRAY] = "array", [GK_STRUCT] = "struct",
-	[GK_IFACE] = "iface",     [GK_MAP] = "map",     [GK_CHAN] = "chan",
-};
-
 static int put_field(FILE *o, const struct gfield *f)
 {
 	int rc;
@@ -182,9 +174,10 @@ static int put_type(FILE *o, const struct wtype *e)
 	bool fields = !opaque && (t->kind == GK_STRUCT || t->kind == GK_STRING ||
 				  t->kind == GK_SLICE || t->kind == GK_IFACE);
 	bool block = fields && t->nfields;
+	const char *kind = offsetsdb_kind_name(t->kind);
 	int rc;
 
-	if ((unsigned)t->kind >= ARRAY_SIZE(kind_names))
+	if (!kind)
 		return -EINVAL;
 	if ((t->kind == GK_SLICE || t->kind == GK_ARRAY || t->kind == GK_MAP ||
 	     t->kind == GK_CHAN) && !t->elem)
@@ -195,7 +188,7 @@ static int put_type(FILE *o, const struct wtype *e)
 	if ((rc = put_str(o, t->name)) < 0)
 		return rc;
 	fprintf(o, block ? ":\n    kind: %s\n    size: %llu\n" : ": {kind: %s, size: %llu",
-		kind_names[t->kind], (unsigned long long)t->size);
+		kind, (unsigned long long)t->size);
 	if (t->kind == GK_ARRAY)
 		fprintf(o, block ? "    len: %llu\n" : ", len: %llu", (unsigned long long)t->len);
 	if (t->key) {
