@@ -606,12 +606,7 @@ struct gtype *godwarf_type(struct godwarf *dw, const char *name)
 	struct gtype *elem = godwarf_type(dw, name + 1);
 	if (!elem)
 		return NULL;
-	t = gtypes_alloc(dw->ts);
-	t->kind = GK_PTR;
-	t->name = gtypes_intern(dw->ts, name);
-	t->size = 8;
-	t->align = 8;
-	t->elem = elem;
+	t = gtypes_new_pointer(dw->ts, name, elem);
 	gtypes_add_named(dw->ts, t);
 	return gtypes_find(dw->ts, name);
 }

@@ -96,6 +96,17 @@ void gtypes_add_named(struct gtypes *ts, struct gtype *t)
 	VEC_PUSH(ts->named, ts->nnamed, ts->capnamed, t);
 }
 
+struct gtype *gtypes_new_pointer(struct gtypes *ts, const char *name, struct gtype *elem)
+{
+	struct gtype *t = gtypes_alloc(ts);
+
+	t->kind = GK_PTR;
+	t->name = gtypes_intern(ts, name);
+	t->size = t->align = 8;
+	t->elem = elem;
+	return t;
+}
+
 static const struct {
 	const char *name;
 	enum gkind kind;

@@ -92,6 +92,9 @@ struct gfield *gtypes_alloc_fields(struct gtypes *ts, uint32_t n);
 const char *gtypes_intern(struct gtypes *ts, const char *s);
 /* Register a named type for gtypes_find(); later registrations don't replace. */
 void gtypes_add_named(struct gtypes *ts, struct gtype *t);
+/* A new pointer type named `name` ("*X") to elem, not yet named in ts:
+ * what a reader makes of a "*X" the program never spelled. */
+struct gtype *gtypes_new_pointer(struct gtypes *ts, const char *name, struct gtype *elem);
 struct gtype *gtypes_find(struct gtypes *ts, const char *name);
 /* The builtin scalar type of that name ("int", "uint8", "bool", "float64",
  * "string", "uintptr", "unsafe.Pointer"), created on first use. */

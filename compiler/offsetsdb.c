@@ -877,12 +877,7 @@ struct gtype *offsetsdb_type(struct offsetsdb *db, const char *name)
 	/* Like the DWARF reader: "*X" exists whenever X does. */
 	if (name[0] != '*' || !(elem = offsetsdb_type(db, name + 1)))
 		return NULL;
-	t = gtypes_alloc(db->ts);
-	t->kind = GK_PTR;
-	t->name = gtypes_intern(db->ts, name);
-	t->size = 8;
-	t->align = 8;
-	t->elem = elem;
+	t = gtypes_new_pointer(db->ts, name, elem);
 	gtypes_add_named(db->ts, t);
 	return t;
 }

@@ -556,11 +556,7 @@ static struct gtype *ptr_to(struct rtypes *r, struct gtype *elem, const char *na
 
 	if (strmap_get(&r->byname, name, &i) && r->descs[i].kind == K_PTR)
 		return build(r, &r->descs[i], 0);
-	t = gtypes_alloc(r->ts);
-	t->kind = GK_PTR;
-	t->name = gtypes_intern(r->ts, name);
-	t->size = t->align = 8;
-	t->elem = elem;
+	t = gtypes_new_pointer(r->ts, name, elem);
 	*u64map_put(&r->owned, (uint64_t)(uintptr_t)t, NULL) = 1;
 	return t;
 }
