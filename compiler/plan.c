@@ -1,9 +1,11 @@
 /* plan.c — building, printing and freeing the resolved probe plan's IR. */
 #include "plan.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 
+#include "gprobe_record.h"
 #include "target.h"
 #include "util.h"
 
@@ -58,6 +60,66 @@ struct ir *ir_add(struct plan *p, struct ir *a, uint64_t k)
 	if (a->op == IR_BINARY && a->sub == IB_ADD && a->b->op == IR_CONST)
 		return ir_binary(p, IB_ADD, a->a, ir_const(p, a->b->imm + k, false), false);
 	return ir_binary(p, IB_ADD, a, ir_const(p, k, false), false);
+}
+
+/* ---- return probes: what the entry program must save ------------------------ */
+
+static bool same_read(const struct ir *a, const struct ir *b)
+{
+	if (a->op != b->op || a->size != b->size || a->is_signed != b->is_signed)
+		return false;
+	if (a->op == IR_REG)
+		return a->reg == b->reg;
+	return a->op == IR_LOAD && a->off == b->off && a->a->op == IR_SP && b->a->op == IR_SP;
+}
+
+/* The walk goes on past the limit and reports each read beyond it (one met
+ * twice, twice): the messages resolve.c always gave. */
+static int save_reads(struct plan *p, struct plan_probe *pp, struct ir *n, struct diags *d)
+{
+	uint32_t slot;
+	int err = 0;
+
+	if (!n || n->op == IR_SAVED)
+		return 0;
+	if (!n->entry_only) {
+		err = save_reads(p, pp, n->a, d);
+		return save_reads(p, pp, n->b, d) < 0 ? -E2BIG : err;
+	}
+	for (slot = 0; slot < pp->nsaved; slot++)
+		if (same_read(pp->saved[slot], n))
+			break;
+	if (slot == pp->nsaved) {
+		if (pp->nsaved == GP_ENTRY_WORDS) {
+			diag_error(d, pp->loc, "probe '%s' reads more than %d argument words at return",
+				   pp->table, GP_ENTRY_WORDS);
+			return -E2BIG;
+		}
+		struct ir *copy = ir_new(p, n->op);
+		*copy = *n;
+		pp->saved = xrealloc(pp->saved, (pp->nsaved + 1) * sizeof(*pp->saved));
+		pp->saved[pp->nsaved++] = copy;
+	}
+	n->op = IR_SAVED;
+	n->slot = slot;
+	n->a = n->b = NULL;
+	return 0;
+}
+
+int plan_save_entry_reads(struct plan *p, struct plan_probe *pp, struct diags *d)
+{
+	int err = 0;
+
+	for (uint32_t i = 0; i < pp->ncols; i++) {
+		if (save_reads(p, pp, pp->cols[i].val, d) < 0)
+			err = -E2BIG;
+		if (save_reads(p, pp, pp->cols[i].len, d) < 0)
+			err = -E2BIG;
+	}
+	if (save_reads(p, pp, pp->where, d) < 0)
+		err = -E2BIG;
+	pp->needs_entry = pp->uses_latency || pp->nsaved > 0;
+	return err;
 }
 
 /* Human-readable IR for `check`: load8(RAX+0x98), saved[0], ... */

@@ -112,6 +112,11 @@ struct ir *ir_const(struct plan *p, uint64_t v, bool is_signed);
 struct ir *ir_load(struct plan *p, struct ir *addr, int64_t off, uint32_t size, bool is_signed);
 struct ir *ir_binary(struct plan *p, int op, struct ir *a, struct ir *b, bool is_signed);
 struct ir *ir_add(struct plan *p, struct ir *a, uint64_t k);
+/* Pass over a return probe: replace every argument read (entry_only) by a
+ * word the entry program saves, since by the time of RET the argument
+ * registers and the caller's frame may be reused; sets needs_entry.
+ * -E2BIG (reported in d) when more than GP_ENTRY_WORDS words are needed. */
+int plan_save_entry_reads(struct plan *p, struct plan_probe *pp, struct diags *d);
 /* Human-readable IR for `check`: u64[RAX+0x98], entry[0], ... */
 void ir_format(const struct ir *n, struct strbuf *sb);
 

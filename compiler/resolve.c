@@ -17,11 +17,8 @@
 #include "expr.h"
 #include "gobin.h"
 #include "goversion.h"
-#include "gprobe_record.h"
 #include "sites.h"
 #include "util.h"
-
-#define MAX_SAVED GP_ENTRY_WORDS
 
 enum rv_kind { RV_MEM, RV_REGS, RV_SCALAR, RV_STRLIT };
 
@@ -871,50 +868,6 @@ static void resolve_column(struct rctx *c, const struct spec_column *sc, uint32_
 	}
 }
 
-/* ---- return probes: what the entry program must save ------------------------ */
-
-static bool same_read(const struct ir *a, const struct ir *b)
-{
-	if (a->op != b->op || a->size != b->size || a->is_signed != b->is_signed)
-		return false;
-	if (a->op == IR_REG)
-		return a->reg == b->reg;
-	return a->op == IR_LOAD && a->off == b->off && a->a->op == IR_SP && b->a->op == IR_SP;
-}
-
-/* Replace every argument read in a return probe by a word the entry
- * program saves: by the time of RET the argument registers are reused. */
-static void save_entry_reads(struct rctx *c, struct ir *n)
-{
-	struct plan_probe *pp = c->pp;
-	uint32_t slot;
-
-	if (!n || n->op == IR_SAVED)
-		return;
-	if (!n->entry_only) {
-		save_entry_reads(c, n->a);
-		save_entry_reads(c, n->b);
-		return;
-	}
-	for (slot = 0; slot < pp->nsaved; slot++)
-		if (same_read(pp->saved[slot], n))
-			break;
-	if (slot == pp->nsaved) {
-		if (pp->nsaved == MAX_SAVED) {
-			rerror(c, pp->loc, "probe '%s' reads more than %d argument words at return",
-			       pp->table, MAX_SAVED);
-			return;
-		}
-		struct ir *copy = ir_new(c->plan, n->op);
-		*copy = *n;
-		pp->saved = xrealloc(pp->saved, (pp->nsaved + 1) * sizeof(*pp->saved));
-		pp->saved[pp->nsaved++] = copy;
-	}
-	n->op = IR_SAVED;
-	n->slot = slot;
-	n->a = n->b = NULL;
-}
-
 /* ---- probes --------------------------------------------------------------------- */
 
 static void add_notice(struct plan *p, char *msg)
@@ -1056,14 +1009,8 @@ static void resolve_probe(struct rctx *c, const struct spec *s, const struct spe
 		else if (!c->failed)
 			pp->where = scalar_of(c, &w, sp->where_loc);
 	}
-	if (!c->failed && pp->at_return) {
-		for (uint32_t i = 0; i < pp->ncols; i++) {
-			save_entry_reads(c, pp->cols[i].val);
-			save_entry_reads(c, pp->cols[i].len);
-		}
-		save_entry_reads(c, pp->where);
-		pp->needs_entry = pp->uses_latency || pp->nsaved > 0;
-	}
+	if (!c->failed && pp->at_return && plan_save_entry_reads(p, pp, c->d) < 0)
+		c->failed = true;
 	for (uint32_t i = 0; i < pp->ncols; i++)
 		if (pp->cols[i].val && !pp->cols[i].access)
 			fmt_access(&pp->cols[i]);
