@@ -1,9 +1,6 @@
-/* resolve.c — specs + debug facts -> probe plan.
- *
- * Expressions are resolved to "places" (struct rval): a value in target
- * memory (an address expression), a value split over ABI registers, or a
- * computed scalar. Field selection and indexing move within a place;
- * only at the end is the place materialised into IR loads.
+/* resolve.c — specs + debug facts -> probe plan: each probe's function,
+ * version variant and proven sites, its columns and condition typed to
+ * places (place.c); return probes' argument reads are saved by a plan pass.
  */
 #include "resolve.h"
 
@@ -12,61 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "spec.h"
-#include "disasm.h"
 #include "expr.h"
 #include "gobin.h"
 #include "goversion.h"
+#include "resolve_int.h"
 #include "sites.h"
+#include "spec.h"
 #include "util.h"
-
-enum rv_kind { RV_MEM, RV_REGS, RV_SCALAR, RV_STRLIT };
-
-struct rval {
-	enum rv_kind kind;
-	struct gtype *type;     /* NULL: untyped integer constant */
-	struct ir *addr;        /* RV_MEM */
-	const struct gloc *loc; /* RV_REGS */
-	uint32_t voff;
-	bool is_arg;            /* RV_REGS / frame memory of an argument */
-	struct ir *val;         /* RV_SCALAR */
-	const struct expr *lit; /* RV_STRLIT */
-	bool is_sym;            /* sym(x): print as a function name */
-};
-
-struct rctx {
-	struct target *t;
-	struct plan *plan;
-	struct diags *d;
-	struct plan_probe *pp;
-	const struct gfunc *fn;
-	struct gloc *locs;
-	bool at_return;
-	bool failed;
-};
-
-/* ---- diagnostics helpers ----------------------------------------------- */
-
-#define rerror(c, loc, ...)                              \
-	do {                                             \
-		diag_error((c)->d, (loc), __VA_ARGS__);  \
-		(c)->failed = true;                      \
-	} while (0)
-
-static const char *type_name(const struct gtype *t)
-{
-	return t ? (t->name ? t->name : gkind_name(t->kind)) : "untyped int";
-}
-
-static char *list_fields(const struct gtype *t)
-{
-	struct strbuf sb = {0};
-
-	for (uint32_t i = 0; i < t->nfields; i++)
-		sb_printf(&sb, "%s%s %s", i ? ", " : "", t->fields[i].name,
-			  type_name(t->fields[i].type));
-	return sb_steal(&sb);
-}
 
 static char *list_params(const struct gfunc *f, bool results)
 {
@@ -77,190 +26,12 @@ static char *list_params(const struct gfunc *f, bool results)
 		const struct gparam *p = &f->params[i];
 		if (p->result != results || !p->name[0])
 			continue;
-		sb_printf(&sb, "%s%s %s", any ? ", " : "", p->name, type_name(p->type));
+		sb_printf(&sb, "%s%s %s", any ? ", " : "", p->name, rv_type_name(p->type));
 		any = true;
 	}
 	if (!any)
 		sb_puts(&sb, "none");
 	return sb_steal(&sb);
-}
-
-/* ---- places ------------------------------------------------------------- */
-
-static struct rval rv_scalar(struct ir *v, struct gtype *t)
-{
-	return (struct rval){.kind = RV_SCALAR, .type = t, .val = v};
-}
-
-/* The value of parameter i at the probe. */
-static struct rval param_place(struct rctx *c, uint32_t i)
-{
-	const struct gparam *p = &c->fn->params[i];
-	const struct gloc *l = &c->locs[i];
-	struct rval r = {.type = p->type, .is_arg = !p->result};
-
-	if (l->kind == GLOC_STACK) {
-		r.kind = RV_MEM;
-		r.addr = ir_add(c->plan, ir_new(c->plan, IR_SP), (uint64_t)l->sp_off);
-	} else {
-		r.kind = RV_REGS;
-		r.loc = l;
-	}
-	return r;
-}
-
-static bool is_integer(const struct gtype *t)
-{
-	return !t || t->kind == GK_INT || t->kind == GK_UINT || t->kind == GK_BOOL ||
-	       gtype_is_pointer_shaped(t);
-}
-
-static bool is_signed(const struct gtype *t)
-{
-	return !t || t->kind == GK_INT;
-}
-
-/* Load a scalar of `size` bytes at offset voff of a place. */
-static struct ir *load_part(struct rctx *c, const struct rval *r, uint32_t voff, uint32_t size,
-			    bool sign, struct srcloc loc)
-{
-	struct ir *n;
-
-	switch (r->kind) {
-	case RV_MEM:
-		n = ir_load(c->plan, r->addr, voff, size, sign);
-		/* An argument in the caller's frame may be overwritten by the
-		 * time the function returns: return probes read it at entry. */
-		n->entry_only = r->is_arg && n->a->op == IR_SP;
-		return n;
-	case RV_REGS: {
-		const struct gpiece *p = gloc_piece_at(r->loc, r->voff + voff, size);
-		if (!p) {
-			rerror(c, loc, "internal: no register holds bytes %u..%u of this value",
-			       r->voff + voff, r->voff + voff + size);
-			return ir_const(c->plan, 0, false);
-		}
-		if (p->is_float) {
-			rerror(c, loc, "this value is passed in %s: BPF cannot read floating-point registers",
-			       goabi_reg_name(p));
-			return ir_const(c->plan, 0, false);
-		}
-		n = ir_new(c->plan, IR_REG);
-		n->reg = p->reg;
-		n->size = (uint8_t)size;
-		n->is_signed = sign;
-		n->entry_only = r->is_arg;
-		return n;
-	}
-	case RV_SCALAR:
-		return r->val;
-	case RV_STRLIT:
-		break;
-	}
-	return ir_const(c->plan, 0, false);
-}
-
-/* A scalar IR value for an integer-like place. */
-static struct ir *scalar_of(struct rctx *c, const struct rval *r, struct srcloc loc)
-{
-	if (r->kind == RV_SCALAR)
-		return r->val;
-	if (r->kind == RV_STRLIT) {
-		rerror(c, loc, "a string literal can only be compared with == or != in 'where'");
-		return ir_const(c->plan, 0, false);
-	}
-	if (!is_integer(r->type) && !(r->type && r->type->kind == GK_FLOAT)) {
-		rerror(c, loc, "%s value of type %s is not a number", gkind_name(r->type->kind),
-		       type_name(r->type));
-		return ir_const(c->plan, 0, false);
-	}
-	return load_part(c, r, 0, (uint32_t)r->type->size, is_signed(r->type), loc);
-}
-
-/* The runtime hides some pointers from the GC as integers (guintptr,
- * muintptr, puintptr); selecting a field through one follows it like the
- * pointer it is. Returns the pointee, or NULL for any other type. */
-static struct gtype *disguised_pointee(struct rctx *c, const struct gtype *t)
-{
-	static const char *const pairs[][2] = {
-		{"runtime.guintptr", "runtime.g"},
-		{"runtime.muintptr", "runtime.m"},
-		{"runtime.puintptr", "runtime.p"},
-	};
-
-	if (!t || t->kind != GK_UINT || t->size != 8 || !t->name)
-		return NULL;
-	for (size_t i = 0; i < ARRAY_SIZE(pairs); i++)
-		if (strcmp(t->name, pairs[i][0]) == 0)
-			return target_type(c->t, pairs[i][1]);
-	return NULL;
-}
-
-/* Follow pointers until the place is not a pointer (fields through pointers). */
-static struct rval deref(struct rctx *c, struct rval r, struct srcloc loc)
-{
-	for (;;) {
-		struct gtype *to = r.type && r.type->kind == GK_PTR ? r.type->elem
-								    : disguised_pointee(c, r.type);
-		if (!to)
-			return r;
-		struct ir *p = scalar_of(c, &r, loc);
-		r = (struct rval){.kind = RV_MEM, .type = to, .addr = p};
-	}
-}
-
-/* bpf-gen keeps the layouts a pack used, embedded structs included
- * (fields may be promoted from them). */
-static void note_struct(struct rctx *c, struct gtype *t)
-{
-	target_note_fields(c->t, t);
-	for (uint32_t i = 0; i < t->nfields; i++)
-		if (t->fields[i].embedded && t->fields[i].type && t->fields[i].type->kind == GK_STRUCT)
-			note_struct(c, t->fields[i].type);
-}
-
-static struct rval select_field(struct rctx *c, struct rval r, const char *name, struct srcloc loc)
-{
-	const struct gfield *f;
-	uint64_t off = 0;
-
-	r = deref(c, r, loc);
-	if (r.type && r.type->opaque) {
-		char src[128];
-		rerror(c, loc, "the layout of %s is not in the %s: it keeps only the structs the "
-			       "packs and bpf-gen/functions.txt use (a binary with DWARF has them all)",
-		       type_name(r.type), target_facts_source(c->t, src, sizeof(src)));
-		return r;
-	}
-	if (r.type && r.type->kind == GK_STRUCT)
-		note_struct(c, r.type);
-	if (!r.type || (r.type->kind != GK_STRUCT && r.type->kind != GK_STRING &&
-			r.type->kind != GK_SLICE && r.type->kind != GK_IFACE)) {
-		rerror(c, loc, "cannot select field '%s' of %s value (type %s)", name,
-		       r.type ? gkind_name(r.type->kind) : "integer", type_name(r.type));
-		return r;
-	}
-	f = gtype_field(r.type, name, true, &off);
-	if (!f) {
-		const char **names = xcalloc(r.type->nfields, sizeof(*names));
-		char *fields = list_fields(r.type);
-		for (uint32_t i = 0; i < r.type->nfields; i++)
-			names[i] = r.type->fields[i].name;
-		const char *near = closest_name(name, names, r.type->nfields);
-		if (near)
-			rerror(c, loc, "no field '%s' in %s (did you mean '%s'?)", name, type_name(r.type), near);
-		else
-			rerror(c, loc, "no field '%s' in %s (fields: %s)", name, type_name(r.type), fields);
-		free(fields);
-		free(names);
-		return r;
-	}
-	r.type = f->type;
-	if (r.kind == RV_MEM)
-		r.addr = ir_add(c->plan, r.addr, off);
-	else
-		r.voff += (uint32_t)off;
-	return r;
 }
 
 /* ---- names: parameters, results, package variables ---------------------- */
@@ -350,7 +121,7 @@ static bool resolve_var_chain(struct rctx *c, const struct expr *e, struct rval 
 	if (root->kind != EX_IDENT || find_param(c->fn, root->name) >= 0)
 		return false; /* parameters shadow packages */
 	if (e->kind == EX_FIELD && resolve_var_chain(c, e->a, out)) {
-		*out = select_field(c, *out, e->name, e->tok);
+		*out = rv_field(c, *out, e->name, e->tok);
 		return true;
 	}
 	name = dotted_name(e);
@@ -407,7 +178,7 @@ static struct rval resolve_ident(struct rctx *c, const struct expr *e)
 			       e->name, c->fn->name);
 			return rv_scalar(ir_const(c->plan, 0, false), NULL);
 		}
-		return param_place(c, (uint32_t)i);
+		return rv_param(c, (uint32_t)i);
 	}
 	{
 		const char **names = xcalloc(c->fn->nparams + 1, sizeof(*names));
@@ -477,7 +248,7 @@ static struct rval resolve_dollar(struct rctx *c, const struct expr *e)
 			       nres == 1 ? "" : "s", v);
 			return rv_scalar(ir_const(c->plan, 0, false), NULL);
 		}
-		return param_place(c, c->fn->nargs + (uint32_t)k);
+		return rv_param(c, c->fn->nargs + (uint32_t)k);
 	}
 unknown:
 	rerror(c, e->loc, "unknown variable '$%s' (known: $ret, $ret0.., $latency, $goid, $g, $pid, $tid, $cpu)", v);
@@ -505,11 +276,11 @@ static struct rval dynamic_index(struct rctx *c, const struct expr *e, struct rv
 	struct gtype *t = base.type;
 	struct ir *i, *data, *len, *guard;
 
-	if (idx.kind == RV_STRLIT || !is_integer(idx.type)) {
-		rerror(c, e->b->loc, "an index must be an integer, not %s", type_name(idx.type));
+	if (idx.kind == RV_STRLIT || !rv_is_integer(idx.type)) {
+		rerror(c, e->b->loc, "an index must be an integer, not %s", rv_type_name(idx.type));
 		return base;
 	}
-	i = scalar_of(c, &idx, e->b->loc);
+	i = rv_scalar_of(c, &idx, e->b->loc);
 	if (t->kind == GK_ARRAY) {
 		if (base.kind != RV_MEM) {
 			rerror(c, e->b->loc, "an array passed in registers needs a constant index");
@@ -518,8 +289,8 @@ static struct rval dynamic_index(struct rctx *c, const struct expr *e, struct rv
 		data = base.addr;
 		len = ir_const(c->plan, t->len, false);
 	} else {
-		data = load_part(c, &base, 0, 8, false, e->loc);
-		len = load_part(c, &base, 8, 8, true, e->loc);
+		data = rv_load(c, &base, 0, 8, false, e->loc);
+		len = rv_load(c, &base, 8, 8, true, e->loc);
 	}
 	/* Unsigned compare: a negative index is a huge one, out of range too. */
 	guard = ir_new(c->plan, IR_GUARD);
@@ -531,7 +302,7 @@ static struct rval dynamic_index(struct rctx *c, const struct expr *e, struct rv
 
 static struct rval resolve_index(struct rctx *c, const struct expr *e)
 {
-	struct rval base = deref(c, resolve(c, e->a), e->a->loc);
+	struct rval base = rv_deref(c, resolve(c, e->a), e->a->loc);
 	struct rval idx = resolve(c, e->b);
 	struct gtype *t = base.type;
 	uint64_t k;
@@ -540,7 +311,7 @@ static struct rval resolve_index(struct rctx *c, const struct expr *e)
 		return base;
 	if (!t || (t->kind != GK_ARRAY && t->kind != GK_SLICE)) {
 		rerror(c, e->loc, "cannot index %s value (type %s)", t ? gkind_name(t->kind) : "integer",
-		       type_name(t));
+		       rv_type_name(t));
 		return base;
 	}
 	if (!const_value(&idx, &k))
@@ -548,7 +319,7 @@ static struct rval resolve_index(struct rctx *c, const struct expr *e)
 	if (t->kind == GK_ARRAY) {
 		if (k >= t->len) {
 			rerror(c, e->b->loc, "index %" PRIu64 " out of range for %s (length %" PRIu64 ")",
-			       k, type_name(t), t->len);
+			       k, rv_type_name(t), t->len);
 			return base;
 		}
 		base.type = t->elem;
@@ -559,8 +330,8 @@ static struct rval resolve_index(struct rctx *c, const struct expr *e)
 		return base;
 	}
 	/* Slice: data pointer and length; out-of-range reads yield null. */
-	struct ir *data = load_part(c, &base, 0, 8, false, e->loc);
-	struct ir *len = load_part(c, &base, 8, 8, true, e->loc);
+	struct ir *data = rv_load(c, &base, 0, 8, false, e->loc);
+	struct ir *len = rv_load(c, &base, 8, 8, true, e->loc);
 	struct ir *guard = ir_new(c->plan, IR_GUARD);
 	guard->a = ir_binary(c->plan, IB_LT, ir_const(c->plan, k, false), len, false);
 	guard->b = ir_add(c->plan, data, k * t->elem->size);
@@ -576,16 +347,16 @@ static struct rval resolve_call(struct rctx *c, const struct expr *e)
 	if (c->failed)
 		return arg;
 	if (e->op == FN_SYM) {
-		if (!is_integer(arg.type)) {
+		if (!rv_is_integer(arg.type)) {
 			rerror(c, e->a->loc, "sym() takes a code address (uintptr or pointer), not %s",
-			       type_name(arg.type));
+			       rv_type_name(arg.type));
 			return arg;
 		}
-		struct rval r = rv_scalar(scalar_of(c, &arg, e->a->loc), gtypes_builtin(target_types(c->t), "uintptr"));
+		struct rval r = rv_scalar(rv_scalar_of(c, &arg, e->a->loc), gtypes_builtin(target_types(c->t), "uintptr"));
 		r.is_sym = true;
 		return r;
 	}
-	arg = deref(c, arg, e->a->loc);
+	arg = rv_deref(c, arg, e->a->loc);
 	t = arg.type;
 	if (t && t->kind == GK_ARRAY)
 		return rv_scalar(ir_const(c->plan, t->len, true), int_t);
@@ -595,12 +366,12 @@ static struct rval resolve_call(struct rctx *c, const struct expr *e)
 			return arg;
 		}
 		uint32_t off = strcmp(e->name, "cap") == 0 ? 16 : 8;
-		return rv_scalar(load_part(c, &arg, off, 8, true, e->loc), int_t);
+		return rv_scalar(rv_load(c, &arg, off, 8, true, e->loc), int_t);
 	}
 	if (t && (t->kind == GK_MAP || t->kind == GK_CHAN) && strcmp(e->name, "len") == 0) {
 		/* hmap.count and hchan.qcount are the first word; a nil map or
 		 * channel has length 0, which a faulting read would hide as null. */
-		struct ir *p = scalar_of(c, &arg, e->loc);
+		struct ir *p = rv_scalar_of(c, &arg, e->loc);
 		struct ir *sel = ir_new(c->plan, IR_SELECT);
 		sel->a = ir_binary(c->plan, IB_NE, p, ir_const(c->plan, 0, false), false);
 		sel->b = ir_load(c->plan, p, 0, 8, true);
@@ -608,7 +379,7 @@ static struct rval resolve_call(struct rctx *c, const struct expr *e)
 		return rv_scalar(sel, int_t);
 	}
 	rerror(c, e->a->loc, "%s() of %s value (type %s) is not defined", e->name,
-	       t ? gkind_name(t->kind) : "integer", type_name(t));
+	       t ? gkind_name(t->kind) : "integer", rv_type_name(t));
 	return arg;
 }
 
@@ -653,8 +424,8 @@ static struct rval resolve_streq(struct rctx *c, const struct expr *e, struct rv
 {
 	struct ir *n = ir_new(c->plan, IR_STREQ);
 
-	n->a = load_part(c, &s, 0, 8, false, e->loc);
-	n->b = load_part(c, &s, 8, 8, true, e->loc);
+	n->a = rv_load(c, &s, 0, 8, false, e->loc);
+	n->b = rv_load(c, &s, 8, 8, true, e->loc);
 	n->sval = lit->sval;
 	n->slen = (uint32_t)lit->slen;
 	n->sub = negate;
@@ -686,13 +457,13 @@ static struct rval resolve_binary(struct rctx *c, const struct expr *e, int op)
 		rerror(c, e->loc, "arithmetic on floating-point values is not supported in BPF");
 		return a;
 	}
-	x = scalar_of(c, &a, e->a->loc);
-	y = scalar_of(c, &b, e->b->loc);
+	x = rv_scalar_of(c, &a, e->a->loc);
+	y = rv_scalar_of(c, &b, e->b->loc);
 	if (c->failed)
 		return a;
-	sign = (a.type ? is_signed(a.type) : true) && (b.type ? is_signed(b.type) : true);
+	sign = (a.type ? rv_is_signed(a.type) : true) && (b.type ? rv_is_signed(b.type) : true);
 	if ((a.type && !b.type) || (!a.type && b.type))
-		sign = is_signed(a.type ? a.type : b.type);
+		sign = rv_is_signed(a.type ? a.type : b.type);
 	if ((op == IB_DIV || op == IB_MOD) && y->op == IR_CONST && y->imm == 0) {
 		rerror(c, e->b->loc, "division by zero");
 		return a;
@@ -716,13 +487,13 @@ static struct rval resolve_unary(struct rctx *c, const struct expr *e, int op)
 
 	if (c->failed)
 		return a;
-	x = scalar_of(c, &a, e->a->loc);
+	x = rv_scalar_of(c, &a, e->a->loc);
 	if (op == '-' && x->op == IR_CONST) /* a negative literal stays a constant */
 		return rv_scalar(ir_const(c->plan, (uint64_t)-(int64_t)x->imm, true), a.type);
 	n = ir_new(c->plan, IR_UNARY);
 	n->sub = op;
 	n->a = x;
-	n->is_signed = op == '!' ? false : (a.type ? is_signed(a.type) : true);
+	n->is_signed = op == '!' ? false : (a.type ? rv_is_signed(a.type) : true);
 	return rv_scalar(n, op == '!' ? gtypes_builtin(target_types(c->t), "bool") : a.type);
 }
 
@@ -751,7 +522,7 @@ static struct rval resolve(struct rctx *c, const struct expr *e)
 		r = resolve(c, e->a);
 		if (c->failed)
 			return r;
-		return select_field(c, r, e->name, e->tok);
+		return rv_field(c, r, e->name, e->tok);
 	case EX_INDEX:
 		return resolve_index(c, e);
 	case EX_CALL:
@@ -765,19 +536,7 @@ static struct rval resolve(struct rctx *c, const struct expr *e)
 	return rv_scalar(ir_const(c->plan, 0, false), NULL);
 }
 
-/* ---- columns ---------------------------------------------------------------- */
-
-static void fmt_access(struct plan_col *pc)
-{
-	struct strbuf sb = {0};
-
-	ir_format(pc->val, &sb);
-	if (pc->len) {
-		sb_puts(&sb, ", len ");
-		ir_format(pc->len, &sb);
-	}
-	pc->access = sb_steal(&sb);
-}
+/* ---- columns and conditions ------------------------------------------------ */
 
 /* Labels from a package [N]string array, read from the binary's data. */
 static bool labels_from_var(struct rctx *c, const char *name, struct srcloc loc, struct plan_col *pc)
@@ -793,8 +552,8 @@ static bool labels_from_var(struct rctx *c, const char *name, struct srcloc loc,
 	return rc == 0;
 }
 
-static void resolve_column(struct rctx *c, const struct spec_column *sc, uint32_t max_string,
-			   struct plan_col *pc)
+static void typing_column(struct rctx *c, const struct spec_column *sc, uint32_t max_string,
+			  struct plan_col *pc)
 {
 	struct rval r = resolve(c, sc->ast);
 	struct gtype *t = r.type;
@@ -802,7 +561,7 @@ static void resolve_column(struct rctx *c, const struct spec_column *sc, uint32_
 	pc->name = sc->name;
 	if (c->failed)
 		return;
-	pc->type_name = type_name(t);
+	pc->type_name = rv_type_name(t);
 	if (r.kind == RV_STRLIT) {
 		rerror(c, sc->expr_loc, "a column cannot be a string literal");
 		return;
@@ -816,28 +575,28 @@ static void resolve_column(struct rctx *c, const struct spec_column *sc, uint32_
 		pc->fmt = GP_COL_STRING;
 		pc->max_string = sc->max_string ? sc->max_string : max_string;
 		pc->size = 8 + pc->max_string;
-		pc->val = load_part(c, &r, 0, 8, false, sc->expr_loc);
-		pc->len = load_part(c, &r, 8, 8, true, sc->expr_loc);
+		pc->val = rv_load(c, &r, 0, 8, false, sc->expr_loc);
+		pc->len = rv_load(c, &r, 8, 8, true, sc->expr_loc);
 	} else if (t && (t->kind == GK_STRUCT || t->kind == GK_IFACE)) {
-		char *fields = list_fields(t);
-		rerror(c, sc->expr_loc, "%s is a%s %s; choose a field (fields: %s)", type_name(t),
+		char *fields = rv_list_fields(t);
+		rerror(c, sc->expr_loc, "%s is a%s %s; choose a field (fields: %s)", rv_type_name(t),
 		       t->kind == GK_IFACE ? "n" : "", gkind_name(t->kind), fields);
 		free(fields);
 		return;
 	} else if (t && (t->kind == GK_SLICE || t->kind == GK_ARRAY)) {
-		rerror(c, sc->expr_loc, "%s is a%s %s; use len(), %sor an index [i]", type_name(t),
+		rerror(c, sc->expr_loc, "%s is a%s %s; use len(), %sor an index [i]", rv_type_name(t),
 		       t->kind == GK_ARRAY ? "n" : "", gkind_name(t->kind),
 		       t->kind == GK_SLICE ? "cap(), " : "");
 		return;
 	} else if (t && t->kind == GK_COMPLEX) {
-		rerror(c, sc->expr_loc, "complex values are not supported (%s)", type_name(t));
+		rerror(c, sc->expr_loc, "complex values are not supported (%s)", rv_type_name(t));
 		return;
 	} else if (t && t->kind == GK_FLOAT) {
 		pc->fmt = GP_COL_FLOAT;
 		pc->size = (uint32_t)t->size;
-		pc->val = scalar_of(c, &r, sc->expr_loc);
+		pc->val = rv_scalar_of(c, &r, sc->expr_loc);
 	} else {
-		pc->val = scalar_of(c, &r, sc->expr_loc);
+		pc->val = rv_scalar_of(c, &r, sc->expr_loc);
 		pc->size = 8;
 		if (!t)
 			pc->fmt = GP_COL_INT;
@@ -846,13 +605,13 @@ static void resolve_column(struct rctx *c, const struct spec_column *sc, uint32_
 		else if (gtype_is_pointer_shaped(t))
 			pc->fmt = GP_COL_PTR;
 		else
-			pc->fmt = is_signed(t) ? GP_COL_INT : GP_COL_UINT;
+			pc->fmt = rv_is_signed(t) ? GP_COL_INT : GP_COL_UINT;
 	}
 	if (c->failed)
 		return;
 	if (sc->labels_var || sc->nlabels) {
 		if (pc->fmt != GP_COL_INT && pc->fmt != GP_COL_UINT && pc->fmt != GP_COL_BOOL) {
-			rerror(c, sc->expr_loc, "labels need an integer value, not %s", type_name(t));
+			rerror(c, sc->expr_loc, "labels need an integer value, not %s", rv_type_name(t));
 			return;
 		}
 		pc->fmt = GP_COL_LABEL;
@@ -866,6 +625,34 @@ static void resolve_column(struct rctx *c, const struct spec_column *sc, uint32_
 					(struct gp_label){sc->labels[i].value, xstrdup(sc->labels[i].text)};
 		}
 	}
+}
+
+
+static struct ir *typing_where(struct rctx *c, const struct expr *e, struct srcloc loc)
+{
+	struct rval w = resolve(c, e);
+
+	if (!c->failed && w.kind == RV_STRLIT)
+		rerror(c, loc, "'where' must be a condition, not a string");
+	else if (!c->failed && w.type && w.type->kind != GK_BOOL && !rv_is_integer(w.type))
+		rerror(c, loc, "'where' must be a condition, not %s", rv_type_name(w.type));
+	else if (!c->failed)
+		return rv_scalar_of(c, &w, loc);
+	return NULL;
+}
+
+/* ---- columns: the access path `check` prints -------------------------------- */
+
+static void fmt_access(struct plan_col *pc)
+{
+	struct strbuf sb = {0};
+
+	ir_format(pc->val, &sb);
+	if (pc->len) {
+		sb_puts(&sb, ", len ");
+		ir_format(pc->len, &sb);
+	}
+	pc->access = sb_steal(&sb);
 }
 
 /* ---- probes --------------------------------------------------------------------- */
@@ -996,19 +783,12 @@ static void resolve_probe(struct rctx *c, const struct spec *s, const struct spe
 		goto out;
 	pp->cols = xcalloc(sp->ncols + 1, sizeof(*pp->cols));
 	for (uint32_t i = 0; i < sp->ncols && !c->failed; i++) {
-		resolve_column(c, &sp->cols[i], sp->max_string ? sp->max_string : s->max_string,
-			       &pp->cols[i]);
+		typing_column(c, &sp->cols[i], sp->max_string ? sp->max_string : s->max_string,
+			      &pp->cols[i]);
 		pp->ncols = i + 1;
 	}
-	if (sp->where_ast && !c->failed) {
-		struct rval w = resolve(c, sp->where_ast);
-		if (!c->failed && w.kind == RV_STRLIT)
-			rerror(c, sp->where_loc, "'where' must be a condition, not a string");
-		else if (!c->failed && w.type && w.type->kind != GK_BOOL && !is_integer(w.type))
-			rerror(c, sp->where_loc, "'where' must be a condition, not %s", type_name(w.type));
-		else if (!c->failed)
-			pp->where = scalar_of(c, &w, sp->where_loc);
-	}
+	if (sp->where_ast && !c->failed)
+		pp->where = typing_where(c, sp->where_ast, sp->where_loc);
 	if (!c->failed && pp->at_return && plan_save_entry_reads(p, pp, c->d) < 0)
 		c->failed = true;
 	for (uint32_t i = 0; i < pp->ncols; i++)
