@@ -1,8 +1,8 @@
-/* resolve_int.h — what resolve.c and place.c share, and no one else.
+/* resolve_int.h — what resolve.c, typing.c and place.c share, and no one else.
  *
  * One internal header in sections, one .c per stage: resolve.c walks the
- * specs, places each probe and types its columns and condition to places;
- * place.c says where a typed value lives and reads it.
+ * specs and places each probe; typing.c types each column and condition of
+ * the probe to a place; place.c says where a typed value lives and reads it.
  */
 #ifndef GPROBE_RESOLVE_INT_H
 #define GPROBE_RESOLVE_INT_H
@@ -15,6 +15,9 @@
 #include "gotype.h"
 #include "plan.h"
 #include "target.h"
+
+struct expr;
+struct spec_column;
 
 /* ---- the probe being resolved --------------------------------------------- */
 
@@ -80,5 +83,13 @@ struct ir *rv_scalar_of(struct rctx *c, const struct rval *r, struct srcloc loc)
 struct rval rv_deref(struct rctx *c, struct rval r, struct srcloc loc);
 /* Field `name` of a place, through pointers and embedded structs. */
 struct rval rv_field(struct rctx *c, struct rval r, const char *name, struct srcloc loc);
+
+/* ---- typing.c: spec expressions to places to IR --------------------------- */
+
+/* Resolve a column of the probe c->pp into pc. */
+void typing_column(struct rctx *c, const struct spec_column *sc, uint32_t max_string,
+		   struct plan_col *pc);
+/* The condition of 'where' e, or NULL (and an error) when it is none. */
+struct ir *typing_where(struct rctx *c, const struct expr *e, struct srcloc loc);
 
 #endif
