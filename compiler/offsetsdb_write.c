@@ -1,5 +1,6 @@
 /* offsetsdb_write.c — the deterministic writer of offsets databases
- * (offsetsdb.h; the reader is offsetsdb.c).
+ * (offsetsdb.h; the reader is offsetsdb.c, offsetsdb_types.c and
+ * offsetsdb_funcs.c).
  *
  * Output is a function of the input's content only: every section is
  * sorted by name, numbers are decimal, strings are quoted by one rule,

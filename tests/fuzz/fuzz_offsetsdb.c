@@ -1,4 +1,4 @@
-/* fuzz_offsetsdb.c — the offsets-database reader (compiler/offsetsdb.c).
+/* fuzz_offsetsdb.c — the offsets-database reader (compiler/offsetsdb*.c).
  *
  * Any text is either rejected with a message or gives a database whose
  * every listed function, variable and label table can be fetched, with
