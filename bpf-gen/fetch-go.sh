@@ -10,6 +10,9 @@
 # machine's own apt sources already use, so no registry host is written here.
 set -euo pipefail
 
+# shellcheck source=scripts/debapt.sh
+. "$(dirname "$0")/../scripts/debapt.sh"
+
 CACHE=${GPROBE_GO_CACHE:-/var/cache/gprobe/go}
 MATRIX=(1.15 1.19 1.21 1.22 1.23 1.24 1.25 1.26 1.27)
 
@@ -38,20 +41,6 @@ list() {
 	done
 }
 
-# The Debian mirror this machine already uses (deb822 or one-line format).
-mirror() {
-	local uri
-	uri=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null |
-		awk '{print $2}' | grep -v -- '-security' | head -n1 || true)
-	if [ -z "$uri" ]; then
-		uri=$(grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-			awk '{for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) {print $i; exit}}' |
-			grep -v -- '-security' | head -n1 || true)
-	fi
-	[ -n "$uri" ] || { echo "fetch-go: no Debian mirror found in /etc/apt/sources*" >&2; exit 1; }
-	echo "${uri%/}"
-}
-
 if [ "${1:-}" = "--list" ]; then
 	list
 	exit 0
@@ -66,20 +55,7 @@ if [ ${#missing[@]} -eq 0 ]; then
 fi
 
 APTDIR=$CACHE/.apt
-mkdir -p "$APTDIR/lists/partial" "$APTDIR/archives/partial" "$APTDIR/etc/sources.list.d" \
-	"$APTDIR/etc/preferences.d" "$APTDIR/debs"
-M=$(mirror)
-: >"$APTDIR/etc/sources.list"
-for s in $(for v in "${missing[@]}"; do suite_of "$v"; done | sort -u); do
-	echo "deb $M $s main" >>"$APTDIR/etc/sources.list"
-done
-APTO=(-o "Dir::Etc::SourceList=$APTDIR/etc/sources.list"
-	-o "Dir::Etc::SourceParts=$APTDIR/etc/sources.list.d"
-	-o "Dir::Etc::Preferences=$APTDIR/etc/preferences"
-	-o "Dir::Etc::PreferencesParts=$APTDIR/etc/preferences.d"
-	-o "Dir::State::Lists=$APTDIR/lists"
-	-o "Dir::Cache=$APTDIR"
-	-o "APT::Get::List-Cleanup=0")
+debapt_setup "$APTDIR" $(for v in "${missing[@]}"; do suite_of "$v"; done | sort -u)
 echo "fetch-go: updating package lists for: $(tr '\n' ' ' <"$APTDIR/etc/sources.list" | sed 's|deb [^ ]* ||g')" >&2
 apt-get "${APTO[@]}" -q update >&2
 

@@ -18,6 +18,9 @@
 # The package lists are downloaded only when a program is missing.
 set -euo pipefail
 
+# shellcheck source=scripts/debapt.sh
+. "$(dirname "$0")/debapt.sh"
+
 CACHE=${GPROBE_REALPROGS:-/var/cache/gprobe/realprogs}
 
 # NAME  SUITE  PACKAGE  BINARY(in the package)  KIND (server: HTTP; cli)
@@ -60,20 +63,6 @@ list() {
 	done
 }
 
-# The Debian mirror this machine already uses (deb822 or one-line format).
-mirror() {
-	local uri
-	uri=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null |
-		awk '{print $2}' | grep -v -- '-security' | grep -i debian | head -n1 || true)
-	if [ -z "$uri" ]; then
-		uri=$(grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-			awk '{for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) {print $i; exit}}' |
-			grep -v -- '-security' | grep -i debian | head -n1 || true)
-	fi
-	[ -n "$uri" ] || { echo "fetch-realprogs: no Debian mirror found in /etc/apt/sources*" >&2; exit 1; }
-	echo "${uri%/}"
-}
-
 if [ "${1:-}" = "--list" ]; then
 	list
 	exit 0
@@ -90,21 +79,7 @@ if [ ${#missing[@]} -eq 0 ]; then
 fi
 
 APTDIR=$CACHE/.apt
-mkdir -p "$APTDIR/lists/partial" "$APTDIR/archives/partial" "$APTDIR/etc/sources.list.d" \
-	"$APTDIR/etc/preferences.d" "$APTDIR/debs"
-M=$(mirror)
-: >"$APTDIR/etc/sources.list"
-for s in $(for p in "${missing[@]}"; do read -r _ suite _ <<<"$p"; echo "$suite"; done | sort -u); do
-	echo "deb $M $s main" >>"$APTDIR/etc/sources.list"
-done
-APTO=(-o "Dir::Etc::SourceList=$APTDIR/etc/sources.list"
-	-o "Dir::Etc::SourceParts=$APTDIR/etc/sources.list.d"
-	-o "Dir::Etc::Preferences=$APTDIR/etc/preferences"
-	-o "Dir::Etc::PreferencesParts=$APTDIR/etc/preferences.d"
-	-o "Dir::State::Lists=$APTDIR/lists"
-	-o "Dir::Cache=$APTDIR"
-	-o "APT::Get::List-Cleanup=0"
-	-o "APT::Sandbox::User=root")
+debapt_setup "$APTDIR" $(for p in "${missing[@]}"; do read -r _ suite _ <<<"$p"; echo "$suite"; done | sort -u)
 echo "fetch-realprogs: updating package lists for: $(sed 's|deb [^ ]* ||; s| main||' "$APTDIR/etc/sources.list" | tr '\n' ' ')" >&2
 apt-get "${APTO[@]}" -q update >&2
 
