@@ -28,8 +28,9 @@ const struct gobin *gowrap_bin(const struct gowrap *w);
 
 /* FuncIDWrapper of this binary's Go version (22 for 1.15-1.17, 21 for
  * 1.18-1.21, 22 for 1.22-1.24, 23 for 1.25-1.27), checked against the
- * binary: it must be the funcID most functions carry. -1 when they
- * disagree (no function then counts as a wrapper). */
+ * binary: it must be the most common non-zero funcID (each other special
+ * ID marks one runtime function, while a binary has dozens of wrappers).
+ * -1 when they disagree (no function then counts as a wrapper). */
 int gowrap_wrapper_funcid(const struct gowrap *w);
 
 /* f is a compiler-generated wrapper (by its funcID). */
