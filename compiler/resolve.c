@@ -84,8 +84,8 @@ static const struct gfunc *lookup_func(struct rctx *c, const struct spec_probe *
 	return NULL;
 }
 
-/* Sites proves every address before it goes into the plan: never attach
- * blind, whatever found it. */
+/* Sites finds every address by disassembling from the function's entry;
+ * codegen proves each again (sites_check) before it is attached. */
 static bool place_probe(struct rctx *c, const struct spec_probe *sp, struct plan_probe *pp)
 {
 	const struct gfunc *f = c->fn;
