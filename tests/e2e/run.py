@@ -61,6 +61,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from testlib import bpf_available, cannot_run, in_ci  # noqa: E402
+
 GPROBE = None
 TESTPROGS = None
 SRC = None
@@ -410,35 +413,9 @@ def check(run, status, err, rows, calls, done):
     return fails
 
 
-def bpf_available():
-    if os.geteuid() != 0:
-        return "not root: uprobes and BPF need CAP_BPF and CAP_PERFMON (run as root)"
-    try:
-        import ctypes
-        libc = ctypes.CDLL(None, use_errno=True)
-        # bpf(BPF_PROG_LOAD) with an empty attr fails with EINVAL when the
-        # syscall is there and permitted, EPERM/ENOSYS otherwise.
-        r = libc.syscall(321, 5, None, 0)
-        err = ctypes.get_errno()
-        if r < 0 and err in (1, 38):
-            return "the bpf() syscall is not permitted here (%s)" % os.strerror(err)
-    except OSError:
-        pass
-    return None
-
-
-def cannot_run(why):
-    """The whole test cannot run: skip (77), or fail in CI, where it must run."""
-    if CI:
-        print("FAIL: CI is set and the end-to-end tests cannot run: %s" % why)
-        sys.exit(1)
-    print("SKIP: %s" % why)
-    sys.exit(77)
-
-
 def main():
     global GPROBE, TESTPROGS, SRC, CI
-    CI = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+    CI = in_ci()
     GPROBE = os.path.abspath(sys.argv[1])
     TESTPROGS = os.environ.get("GPROBE_TESTPROGS") or os.path.join(os.path.dirname(GPROBE), "testprogs")
     src = SRC = os.path.abspath(os.environ.get("GPROBE_SRC") or

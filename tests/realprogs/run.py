@@ -43,11 +43,13 @@ import tempfile
 import time
 import urllib.parse
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from testlib import bpf_available, cannot_run  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.abspath(os.environ.get("GPROBE_SRC") or os.path.join(HERE, "..", ".."))
 CACHE = os.environ.get("GPROBE_REALPROGS", "/var/cache/gprobe/realprogs")
 GO_CACHE = os.environ.get("GPROBE_GO_CACHE", "/var/cache/gprobe/go")
-CI = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
 GPROBE = None
 START_TIMEOUT = 90  # gprobe compiles and attaches before the target runs
 RUN_TIMEOUT = 60
@@ -118,21 +120,6 @@ def setup_files(tmp):
     with open(os.path.join(tmp, "www", "big.txt"), "w") as f:
         f.write("0123456789abcdef\n" * 20000)
     cli_workloads(tmp)
-
-
-def bpf_available():
-    if os.geteuid() != 0:
-        return "not root: uprobes and BPF need CAP_BPF and CAP_PERFMON (run as root)"
-    try:
-        import ctypes
-        libc = ctypes.CDLL(None, use_errno=True)
-        r = libc.syscall(321, 5, None, 0)  # bpf(BPF_PROG_LOAD, NULL, 0)
-        err = ctypes.get_errno()
-        if r < 0 and err in (1, 38):
-            return "the bpf() syscall is not permitted here (%s)" % os.strerror(err)
-    except OSError:
-        pass
-    return None
 
 
 def programs():
@@ -405,22 +392,15 @@ def main():
     GPROBE = os.path.abspath(sys.argv[1])
     only = sys.argv[2:]
 
-    def skip(why):
-        if CI:
-            print("FAIL (CI): would skip: %s" % why)
-            sys.exit(1)
-        print("SKIP: %s" % why)
-        sys.exit(77)
-
     why = bpf_available()
     if why:
-        skip("real-program tests need BPF: %s" % why)
+        cannot_run("real-program tests need BPF: %s" % why)
     progs = [p for p in programs() if not only or p["name"] in only]
     if not progs:
-        skip("no programs listed by scripts/fetch-realprogs.sh --list")
+        cannot_run("no programs listed by scripts/fetch-realprogs.sh --list")
     missing = [p["name"] for p in progs if not p["binary"]]
     if missing:
-        skip("programs not fetched: %s (run `make deps`, or scripts/fetch-realprogs.sh as root)" % ", ".join(missing))
+        cannot_run("programs not fetched: %s (run `make deps`, or scripts/fetch-realprogs.sh as root)" % ", ".join(missing))
     goroot = newest_go()
     tmp = tempfile.mkdtemp(prefix="gprobe-realprogs-")
     setup_files(tmp)
