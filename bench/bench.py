@@ -12,6 +12,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -170,8 +171,12 @@ class Bench:
         self.out = {}
         self.notes = []
         self.t0 = time.time()
+        # gprobe's object cache for this run only: a "repeated run" loads
+        # the object this run compiled, never one left by an earlier run
+        os.environ["GPROBE_CACHE_DIR"] = os.path.join(self.work, "objcache")
         self.goid_off = self.goid_offset()
         self.probe_off, self.ret_offs = self.probe_offsets()
+        self.out["insns"] = self.disassemble()
 
     def log(self, msg):
         print(f"[{time.time() - self.t0:6.1f}s] {msg}", file=sys.stderr, flush=True)
@@ -187,11 +192,26 @@ class Bench:
         out = subprocess.run([self.g, "check", spec, "-e", self.t], capture_output=True,
                              text=True).stdout
         self.check_out = out
-        entry = re.search(r"entry 0x[0-9a-f]+ \(main\.work\+0x([0-9a-f]+)", out)
+        entry = re.search(r"entry 0x([0-9a-f]+) \(main\.work\+0x([0-9a-f]+)", out)
         rets = re.findall(r"ret\s+0x[0-9a-f]+ \(main\.work\+0x([0-9a-f]+)\)", out)
         if not entry or not rets:
             sys.exit("bench: cannot read main.work's probe addresses from 'gprobe check':\n" + out)
-        return int(entry.group(1), 16), [int(r, 16) for r in rets]
+        self.work_addr = int(entry.group(1), 16) - int(entry.group(2), 16)
+        return int(entry.group(2), 16), [int(r, 16) for r in rets]
+
+    def disassemble(self):
+        """The instructions at main.work+0 and at gprobe's entry address, as
+        objdump decodes them: the two places section 1 probes."""
+        lo, hi = self.work_addr, self.work_addr + self.probe_off + 16
+        r = subprocess.run(["objdump", "-d", "--no-show-raw-insn", "-M", "intel",
+                            f"--start-address={lo:#x}", f"--stop-address={hi:#x}", self.t],
+                           capture_output=True, text=True)
+        insns = {}
+        for line in r.stdout.splitlines():
+            m = re.match(r"\s*([0-9a-f]+):\s+(.+)$", line)
+            if m:
+                insns[int(m.group(1), 16) - lo] = " ".join(m.group(2).split())
+        return {off: insns.get(off) for off in (0, self.probe_off)}
 
     def bt(self, name, dst=None):
         src = open(os.path.join(BENCH, "bpftrace", name)).read()
@@ -278,6 +298,18 @@ class Bench:
         self.out["per_call"] = {"cfgs": [(k, d) for k, d, _, _ in cfgs], "ns": res, "cpu": cpu,
                                 "bpf": bpf,
                                 "n": n, "nu": nu}
+        self.out["bt_offset"] = self.bpftrace_offset()
+
+    def bpftrace_offset(self):
+        """Whether this bpftrace can probe where gprobe does (main.work+off):
+        its bpftrace rows are all at the first instruction; this says why."""
+        probe = f"uprobe:{self.t}:main.work+{self.probe_off}"
+        run = run_cmd(["bpftrace", "-e", probe + " { }", "-c", f"{self.t} calls 1"], timeout=60)
+        err = [l.strip() for l in stderr_text(run).splitlines()
+               if l.strip() and not l.startswith("{") and "Attaching" not in l
+               and "RLIMIT_MEMLOCK" not in l]
+        return {"probe": f"main.work+{self.probe_off}", "ok": run.status == 0 and bool(run.report),
+                "err": (err[0] if err else f"status {run.status}").replace(self.t, "bench/target")}
 
     @staticmethod
     def pause_hooks():
@@ -359,12 +391,18 @@ class Bench:
                 continue
             bt, nprobes = self.bpftrace_equivalent(check_out, name.replace("+", "_"))
             cases.append((f"{name} pack", specs, bt))
+        # one compile of each case fills this run's object cache, so every
+        # "gprobe" (repeated run) below loads an object and none compiles
+        for _, specs, _ in cases:
+            subprocess.run([self.g, "compile"] + specs + ["-e", self.t, "-o", os.devnull],
+                           capture_output=True)
         res = {}
-        base = []
+        base, base_rss = [], []
         for r in range(reps):
             self.log(f"time to attach: round {r + 1}/{reps}")
             run = run_cmd(tgt)
             base.append((run.start_ns - run.spawn_ns) / 1e6 if run.start_ns else None)
+            base_rss.append(run.rusage.ru_maxrss / 1024)
             for name, specs, bt in cases:
                 for tool, cmd, env in (
                         ("gprobe", self.gprobe(specs) + tgt, {"GPROBE_TIMING": "1"}),
@@ -388,8 +426,11 @@ class Bench:
                             ms["exec"] = (done["main"] - run.spawn_ns) / 1e6
                             ms["load+attach"] = (run.start_ns - done["clang"]) / 1e6
                             d["stages"].append(ms)
-        self.out["attach"] = {"cases": [c[0] for c in cases], "res": res, "base": base}
+        self.out["attach"] = {"cases": [c[0] for c in cases], "res": res, "base": base,
+                              "base_rss": base_rss}
         self.out["syscalls"] = {name: self.load_syscalls(specs, tgt) for name, specs, _ in cases}
+        if not shutil.which("strace"):
+            self.notes.append("strace is not installed: load+attach is not split by system call")
         self.clang_compare(cases)
         self.floor_attach()
 
@@ -398,6 +439,8 @@ class Bench:
         (which slows each call a little): parsing the kernel's BTF (the gap after
         opening /sys/kernel/btf/vmlinux), creating maps, loading the programs,
         opening the uprobe perf events and attaching to them."""
+        if not shutil.which("strace"):
+            return None
         log = os.path.join(self.work, "strace.txt")
         r = subprocess.run(["strace", "-f", "-tt", "-T", "-o", log, "-e",
                             "trace=bpf,openat,perf_event_open,ioctl"] + self.gprobe(specs) + tgt,
@@ -435,7 +478,8 @@ class Bench:
         return out
 
     def clang_compare(self, cases):
-        """In-process compile (gprobe's clang stage) vs clang-19 as a subprocess."""
+        """gprobe's clang stage compiling (object cache off) vs clang-19 as a
+        subprocess on the same C; and the same stage loading the cached object."""
         inc = os.path.join(self.work, "inc")
         os.makedirs(inc, exist_ok=True)
         if not os.path.exists(os.path.join(inc, "bpf")):
@@ -448,17 +492,19 @@ class Bench:
         for name, specs, _ in cases:
             c = os.path.join(self.work, re.sub(r"\W+", "_", name) + ".bpf.c")
             hdr = os.path.join(self.work, "headers_only.c")
+            compile_ = [self.g, "compile"] + specs + ["-e", self.t, "--emit-c", c,
+                                                      "-o", os.devnull]
             for _ in range(self.a.reps_attach):
-                run = run_cmd([self.g, "compile"] + specs + ["-e", self.t, "--emit-c", c,
-                                                             "-o", "/dev/null"],
-                              env={"GPROBE_TIMING": "1"})
+                run = run_cmd(compile_, env={"GPROBE_TIMING": "1", "GPROBE_NO_CACHE": "1"})
                 ms, _ = timings(run)
+                hit, _ = timings(run_cmd(compile_, env={"GPROBE_TIMING": "1"}))
                 t = time.perf_counter()
                 p = subprocess.run(["clang-19"] + flags + ["-c", c, "-o",
                                                            os.path.join(self.work, "sub.o")],
                                    capture_output=True, text=True)
                 sub = (time.perf_counter() - t) * 1e3
-                d = res.setdefault(name, {"inproc": [], "sub": [], "hdr": [], "lines": 0})
+                d = res.setdefault(name, {"inproc": [], "sub": [], "hdr": [], "hit": [],
+                                          "lines": 0})
                 # the generated file's prologue alone: its defines and includes
                 if os.path.exists(c):
                     src = open(c).read().splitlines()
@@ -471,6 +517,7 @@ class Bench:
                     if h.returncode == 0:
                         d["hdr"].append((time.perf_counter() - t) * 1e3)
                 d["inproc"].append(ms.get("clang"))
+                d["hit"].append(hit.get("clang"))
                 if p.returncode == 0:
                     d["sub"].append(sub)
                 else:
@@ -561,23 +608,27 @@ class Bench:
         trace = os.path.join(self.work, "sched.trace")
         cfgs = [("untraced", [self.t, "sched", rounds]),
                 ("runtime/trace", [self.t, "-trace", trace, "sched", rounds]),
+                # -hold keeps the programs loaded after the report, while
+                # their run counts and run time are read (bpf_stats)
                 ("gprobe sched pack", self.gprobe([os.path.join(ROOT, "specs", "sched.yaml")])
-                 + [self.t, "sched", rounds])]
+                 + [self.t, "-hold", "400", "sched", rounds])]
         res = {k: [] for k, _ in cfgs}
-        rows = []
+        rows, bpf = [], []
         for r in range(reps):
             self.log(f"sched pack vs runtime/trace: round {r + 1}/{reps}")
             for k, cmd in cfgs:
-                run = run_cmd(cmd)
+                traced = k.startswith("gprobe")
+                run = run_cmd(cmd, bpf_stats=traced)
                 if not run.report:
                     self.note_fail(f"sched {k}", run)
                     continue
                 res[k].append(run.report["ns"] / 1e6)
-                if k.startswith("gprobe"):
+                if traced:
                     rows.append(summary_counts(run))
+                    if run.bpf:
+                        bpf.append(run.bpf[:2])
         size = os.path.getsize(trace) if os.path.exists(trace) else None
-        self.out["sched"] = {"ms": res, "rows": rows, "trace_bytes": size}
-
+        self.out["sched"] = {"ms": res, "rows": rows, "bpf": bpf, "trace_bytes": size}
 
 # ---- the machine -----------------------------------------------------------------
 
@@ -604,6 +655,16 @@ def machine(a):
         ("clang", sh("clang-19 --version | head -1")),
         ("load", sh("cat /proc/loadavg") + " at the start (1, 5, 15 min load averages)"),
     ]
+
+
+def jsonable(x):
+    """x with tuple keys joined by " | " (JSON keys are strings)."""
+    if isinstance(x, dict):
+        return {(" | ".join(map(str, k)) if isinstance(k, tuple) else k): jsonable(v)
+                for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [jsonable(v) for v in x]
+    return x
 
 
 def main():
@@ -636,7 +697,7 @@ def main():
         b.out, b.notes, b.probe_off, b.ret_offs = (d["out"], d["notes"], d["probe_off"],
                                                    d["ret_offs"])
         b.machine = d.get("machine") or machine(a)
-        write_report(b, a.out, 0)
+        write_report(b, a.out, d.get("duration", 0), d.get("when"))
         return
     t0 = time.time()
     b = Bench(a)
@@ -645,13 +706,15 @@ def main():
     b.rate()
     b.sched()
     import pickle
+    duration, when = time.time() - t0, time.time()
     with open(os.path.join(a.workdir, "bench.pickle"), "wb") as f:
         b.machine = machine(a)
         pickle.dump({"out": b.out, "notes": b.notes, "probe_off": b.probe_off,
-                     "ret_offs": b.ret_offs, "machine": b.machine}, f)
-    write_report(b, a.out, time.time() - t0)
+                     "ret_offs": b.ret_offs, "machine": b.machine, "duration": duration,
+                     "when": when}, f)
+    write_report(b, a.out, duration, when)
     with open(os.path.join(a.workdir, "results.json"), "w") as f:
-        json.dump({k: v for k, v in b.out.items() if k != "attach"}, f, indent=1, default=str)
+        json.dump(jsonable(b.out), f, indent=1, default=str)
     b.log(f"wrote {a.out}")
 
 

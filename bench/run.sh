@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # run.sh — the benchmark in one command: build gprobe, the Go target and the
-# floor loader, then measure and write bench/README.md (bench/bench.py).
+# floor loader, then measure and write bench/README.md (bench/bench.py,
+# bench/report.py).
 #
 #   bench/run.sh [--quick] [--out FILE]
 #
@@ -21,7 +22,7 @@ if [ "$(id -u)" != 0 ]; then
 	echo "bench: needs root (BPF, uprobes)" >&2
 	exit 1
 fi
-for tool in bpftrace bpftool clang-19 cmake; do
+for tool in bpftrace bpftool clang-19 cmake objdump; do
 	command -v "$tool" >/dev/null || { echo "bench: $tool not found (make deps)" >&2; exit 1; }
 done
 
