@@ -630,6 +630,89 @@ class Bench:
         size = os.path.getsize(trace) if os.path.exists(trace) else None
         self.out["sched"] = {"ms": res, "rows": rows, "bpf": bpf, "trace_bytes": size}
 
+    # -- 6. offsets databases --
+
+    def offsets_dbs(self):
+        """The shipped databases' sizes, and the time gprobe check takes on a
+        stripped binary with and without the standard-library database."""
+        files = db_files()
+        self.out["dbs"] = files
+        spec_gc = os.path.join(ROOT, "specs", "gc.yaml")
+        cases = [("gc pack (`specs/gc.yaml`)", spec_gc),
+                 ("net/http.serverHandler.ServeHTTP, `req.URL.Path` "
+                  "(`bench/specs/http_path.yaml`)", self.spec("http_path.yaml"))]
+        off = ("std DB off (`GPROBE_NO_STD_DB=1`)", {"GPROBE_NO_STD_DB": "1"})
+        modes = ([("std DB on", {}), off] if any(f["std"] for f in files) else [off])
+        res = {}
+        for r in range(self.a.reps_check):
+            self.log(f"offsets databases: time to check, round {r + 1}/{self.a.reps_check}")
+            for label, spec in cases:
+                for mode, env in modes:
+                    run = run_cmd([self.g, "check", spec, "-e", self.a.httpd], env=env)
+                    d = res.setdefault((label, mode), {"ms": [], "rss": [], "fail": None,
+                                                       "facts": None})
+                    out = [t for _, s, t in run.lines if s == "out"]
+                    if run.status != 0:
+                        err = [l for l in stderr_text(run).splitlines() if l.strip()]
+                        first = next((l for l in err if "error" in l), err[0] if err else "")
+                        d["fail"] = first.strip() or f"status {run.status}"
+                        continue
+                    d["ms"].append((run.exit_ns - run.spawn_ns) / 1e6)
+                    d["rss"].append(run.rusage.ru_maxrss / 1024)
+                    m = next((re.search(r"facts from (.*)$", l) for l in out
+                              if "facts from" in l), None)
+                    d["facts"] = m.group(1) if m else d["facts"]
+        self.out["check"] = {"cases": [c[0] for c in cases], "modes": [m[0] for m in modes],
+                             "res": res, "binary": stripped_info(self.a.httpd, self.a.target_go)}
+
+
+DB_DIR = os.path.join(ROOT, "bpf-gen", "db")
+
+
+def decoded_size(path):
+    """The size of a compressed file once decoded, by its suffix; None when it
+    is not a compressed file (or its decoder is missing)."""
+    import bz2
+    import gzip
+    import lzma
+    dec = {".gz": gzip.decompress, ".xz": lzma.decompress, ".lzma": lzma.decompress,
+           ".bz2": bz2.decompress}
+    ext = os.path.splitext(path)[1]
+    if ext in dec:
+        with open(path, "rb") as f:
+            return len(dec[ext](f.read()))
+    if ext == ".zst":
+        try:
+            out = subprocess.run(["zstd", "-dc", path], capture_output=True, check=True).stdout
+            return len(out)
+        except (OSError, subprocess.CalledProcessError):
+            return None
+    return None
+
+
+def db_files():
+    """Every file under bpf-gen/db: bytes as in the tree and, when compressed,
+    decoded; std marks the standard-library databases (a name part "std")."""
+    files = []
+    for top, _, names in os.walk(DB_DIR):
+        for n in sorted(names):
+            path = os.path.join(top, n)
+            rel = os.path.relpath(path, DB_DIR)
+            files.append({"name": rel, "bytes": os.path.getsize(path),
+                          "decoded": decoded_size(path),
+                          "std": bool(re.search(r"(^|[./_-])std([./_-]|$)", rel))})
+    return sorted(files, key=lambda f: f["name"])
+
+
+def stripped_info(path, go):
+    """What the time-to-check binary is: its Go version, size, and whether it
+    has a symbol table or DWARF."""
+    secs = subprocess.run(["readelf", "-S", "-W", path], capture_output=True, text=True).stdout
+    ver = subprocess.run([go, "version", path], capture_output=True, text=True).stdout
+    return {"go": ver.split(":", 1)[-1].strip(), "bytes": os.path.getsize(path),
+            "symtab": ".symtab" in secs, "dwarf": ".debug_info" in secs or ".zdebug_info" in secs}
+
+
 # ---- the machine -----------------------------------------------------------------
 
 def sh(cmd):
@@ -674,6 +757,8 @@ def main():
     ap.add_argument("--target-go", required=True, help="the go command that built the target")
     ap.add_argument("--floor", required=True)
     ap.add_argument("--floor-obj", required=True)
+    ap.add_argument("--httpd", required=True,
+                    help="bench/httpd built stripped: the time-to-check binary")
     ap.add_argument("--workdir", required=True)
     ap.add_argument("--out", default=os.path.join(BENCH, "README.md"))
     ap.add_argument("--quick", action="store_true")
@@ -688,6 +773,7 @@ def main():
     a.rates = [2000, 10000] if a.quick else [2000, 5000, 10000, 20000]
     a.calls_max = 10000 if a.quick else 40000
     a.drain_rows = 5000 if a.quick else 40000
+    a.reps_check = 3 if a.quick else 10
     if a.render_only:
         import pickle
         b = Bench.__new__(Bench)
@@ -705,6 +791,7 @@ def main():
     b.attach()
     b.rate()
     b.sched()
+    b.offsets_dbs()
     import pickle
     duration, when = time.time() - t0, time.time()
     with open(os.path.join(a.workdir, "bench.pickle"), "wb") as f:

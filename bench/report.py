@@ -101,6 +101,7 @@ def write_report(b, path, duration, when=None):
     attach_section(b, w)
     rate_section(b, w)
     sched_section(b, w)
+    offsets_section(b, w)
     summary_section(b, w)
     if b.notes:
         w("## Notes from this run\n")
@@ -360,6 +361,75 @@ def sched_section(b, w):
         w("")
 
 
+def offsets_section(b, w):
+    o = b.out
+    w("## 5. Offsets databases\n")
+    dbs = o.get("dbs") or []
+    w("The files under `bpf-gen/db/` in the tree this run built, sized at run time; "
+      "*decoded* is the size of a compressed file once decompressed.\n")
+    w("| file | kind | bytes | decoded bytes |")
+    w("|---|---|---:|---:|")
+    for f in dbs:
+        w(f"| `{f['name']}` | {'standard library' if f['std'] else 'packs'} | "
+          f"{f['bytes']:,} | {fmt(f['decoded']) if f['decoded'] is not None else '—'} |")
+    def total(label, fs):
+        # decoded: compressed files decoded, the others as they are
+        dec = (f"{sum(f['bytes'] if f['decoded'] is None else f['decoded'] for f in fs):,}"
+               if any(f["decoded"] is not None for f in fs) else "—")
+        w(f"| **{label}** ({len(fs)} file{'s' if len(fs) != 1 else ''}) | | **{sum(f['bytes'] for f in fs):,}** | {dec} |")
+    kinds = [(k, [f for f in dbs if f["std"] == sel])
+             for k, sel in (("packs", False), ("standard library", True))]
+    if all(fs for _, fs in kinds):
+        for k, fs in kinds:
+            total(f"total, {k}", fs)
+    total("total", dbs)
+    w("")
+    if not any(f["std"] for f in dbs):
+        w("No standard-library database is shipped in this tree (no file under `bpf-gen/db/` "
+          "has a name part `std`): the time to check is measured without one only.\n")
+    c = o.get("check")
+    if not c:
+        return
+    bi = c["binary"]
+    w(f"Time to `gprobe check SPEC -e BIN` on a stripped binary: `bench/httpd` (a net/http "
+      f"program) built by {bi['go']} with `-ldflags='-s -w'`, {bi['bytes']:,} bytes, "
+      f"symbol table {'present' if bi['symtab'] else 'absent'}, DWARF "
+      f"{'present' if bi['dwarf'] else 'absent'} (`readelf -S`). Wall time from spawn to "
+      f"exit and peak RSS (`ru_maxrss`), median (min–max) of {b.a.reps_check} runs, the "
+      "configurations interleaved round by round. *Facts from* is what `check` names as "
+      "its sources.\n")
+    w("| spec | databases | wall ms | peak RSS MiB | facts from |")
+    w("|---|---|---:|---:|---|")
+    for spec in c["cases"]:
+        for mode in c["modes"]:
+            d = c["res"].get((spec, mode), {})
+            if d.get("fail") and not d.get("ms"):
+                w(f"| {spec} | {mode} | fails: `{d['fail']}` | — | — |")
+                continue
+            fails = (f" (failed in some runs: `{d['fail']}`)" if d.get("fail") else "")
+            w(f"| {spec} | {mode} | {cell(d.get('ms', []))}{fails} | {cell(d.get('rss', []))} | "
+              f"{d.get('facts') or 'n/a'} |")
+    w("")
+    rs = [(spec, check_ratio(c, spec)) for spec in c["cases"]]
+    for spec, r in rs:
+        if r is not None:
+            w(f"- {spec}: std DB on / off, wall **{fmt(r[0], 2)}×**, peak RSS "
+              f"**{fmt(r[1], 2)}×**.")
+    if any(r is not None for _, r in rs):
+        w("")
+
+
+def check_ratio(c, spec):
+    """(wall, RSS) of check with the std DB over without, medians; None unless both ran."""
+    if len(c["modes"]) < 2:
+        return None
+    on, off = (c["res"].get((spec, m), {}) for m in c["modes"][:2])
+    vals = [med(on.get(k, [])) for k in ("ms", "rss")] + [med(off.get(k, [])) for k in ("ms", "rss")]
+    if None in vals or not vals[2] or not vals[3]:
+        return None
+    return vals[0] / vals[2], vals[1] / vals[3]
+
+
 def summary_section(b, w):
     """Verdicts computed from this run's figures: a target met or missed, a
     count of failures. Nothing here is carried over from another run."""
@@ -402,6 +472,20 @@ def summary_section(b, w):
         sl = {k: med(v) / base for k, v in s["ms"].items() if med(v)}
         L.append("Scheduler workload slowdown: " + ", ".join(
             f"{k} {fmt(v, 2)}×" for k, v in sl.items() if k != "untraced") + ".")
+    c = o.get("check")
+    if c:
+        for spec in c["cases"]:
+            for mode in c["modes"]:
+                d = c["res"].get((spec, mode), {})
+                if d.get("fail"):
+                    L.append(f"`gprobe check` of {spec}, {mode}, on the stripped binary fails: "
+                             f"`{d['fail']}`.")
+            r = check_ratio(c, spec)
+            if r is not None:
+                L.append(f"Time to check {spec}, std DB on / off: {fmt(r[0], 2)}× wall, "
+                         f"{fmt(r[1], 2)}× peak RSS.")
+        if len(c["modes"]) < 2:
+            L.append("No standard-library offsets database is shipped in this tree.")
     w("## Summary\n")
     w("Computed from the figures above: the targets met or missed, the like-with-like "
       "ratios and the failures counted in this run.\n")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# run.sh — the benchmark in one command: build gprobe, the Go target and the
-# floor loader, then measure and write bench/README.md (bench/bench.py,
-# bench/report.py).
+# run.sh — the benchmark in one command: build gprobe, the Go target, the
+# stripped net/http program and the floor loader, then measure and write
+# bench/README.md (bench/bench.py, bench/report.py).
 #
 #   bench/run.sh [--quick] [--out FILE]
 #
@@ -22,7 +22,7 @@ if [ "$(id -u)" != 0 ]; then
 	echo "bench: needs root (BPF, uprobes)" >&2
 	exit 1
 fi
-for tool in bpftrace bpftool clang-19 cmake objdump; do
+for tool in bpftrace bpftool clang-19 cmake objdump readelf; do
 	command -v "$tool" >/dev/null || { echo "bench: $tool not found (make deps)" >&2; exit 1; }
 done
 
@@ -46,6 +46,11 @@ echo "bench: building bench/target with go$v" >&2
 (cd "$HERE/target" && env GOROOT="$goroot" GOTOOLCHAIN=local GOFLAGS=-mod=mod GO111MODULE=on \
 	GOENV=off GOCACHE="${TMPDIR:-/tmp}/gocache-$v" CGO_ENABLED=0 PATH="$goroot/bin:$PATH" \
 	go build -o "$WORK/target" .)
+# the time-to-check binary: a net/http program as distributions ship them, stripped
+echo "bench: building bench/httpd (stripped) with go$v" >&2
+(cd "$HERE/httpd" && env GOROOT="$goroot" GOTOOLCHAIN=local GOFLAGS=-mod=mod GO111MODULE=on \
+	GOENV=off GOCACHE="${TMPDIR:-/tmp}/gocache-$v" CGO_ENABLED=0 PATH="$goroot/bin:$PATH" \
+	go build -ldflags='-s -w' -o "$WORK/httpd" .)
 
 echo "bench: building bench/floor" >&2
 clang-19 -target bpf -O2 -g -I/usr/include/x86_64-linux-gnu -c "$HERE/floor/floor.bpf.c" \
@@ -54,4 +59,5 @@ cc -O2 -Wall -Wextra -Werror "$HERE/floor/floor.c" -o "$WORK/floor" -lbpf -lelf 
 
 python3 "$HERE/bench.py" --gprobe "$BUILD/gprobe" --target "$WORK/target" \
 	--target-go "$goroot/bin/go" --floor "$WORK/floor" --floor-obj "$WORK/floor.bpf.o" \
+	--httpd "$WORK/httpd" \
 	--workdir "$WORK" "$@"

@@ -1,0 +1,3 @@
+module gprobe.dev/bench/httpd
+
+go 1.15
