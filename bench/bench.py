@@ -667,6 +667,7 @@ class Bench:
 
 
 DB_DIR = os.path.join(ROOT, "bpf-gen", "db")
+COMPRESSED = (".gz", ".xz", ".lzma", ".bz2", ".zst")
 
 
 def decoded_size(path):
@@ -700,6 +701,7 @@ def db_files():
             rel = os.path.relpath(path, DB_DIR)
             files.append({"name": rel, "bytes": os.path.getsize(path),
                           "decoded": decoded_size(path),
+                          "compressed": os.path.splitext(n)[1] in COMPRESSED,
                           "std": bool(re.search(r"(^|[./_-])std([./_-]|$)", rel))})
     return sorted(files, key=lambda f: f["name"])
 

@@ -371,7 +371,7 @@ def offsets_section(b, w):
     w("|---|---|---:|---:|")
     for f in dbs:
         w(f"| `{f['name']}` | {'standard library' if f['std'] else 'packs'} | "
-          f"{f['bytes']:,} | {fmt(f['decoded']) if f['decoded'] is not None else '—'} |")
+          f"{f['bytes']:,} | {decoded_cell(f)} |")
     def total(label, fs):
         # decoded: compressed files decoded, the others as they are
         dec = (f"{sum(f['bytes'] if f['decoded'] is None else f['decoded'] for f in fs):,}"
@@ -417,6 +417,12 @@ def offsets_section(b, w):
               f"**{fmt(r[1], 2)}×**.")
     if any(r is not None for _, r in rs):
         w("")
+
+
+def decoded_cell(f):
+    if f["decoded"] is not None:
+        return f"{f['decoded']:,}"
+    return "n/a (no decoder)" if f.get("compressed") else "—"
 
 
 def check_ratio(c, spec):
