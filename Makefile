@@ -113,8 +113,9 @@ demo: deps configure
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(RELEASE_BUILD)
 
-# Benchmarks against the kernel's uprobe floor and bpftrace (root; about 10
-# minutes): writes bench/README.md. BENCH_ARGS=--quick for a smoke run.
+# Benchmarks against the kernel's uprobe floor, bpftrace and runtime/trace
+# (root): writes bench/README.md, which says how long its run took.
+# BENCH_ARGS=--quick for a smoke run.
 .PHONY: bench
 bench:
 	bench/run.sh $(BENCH_ARGS)

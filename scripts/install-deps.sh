@@ -20,6 +20,8 @@ PACKAGES=(
 	# libFuzzer and sanitizer runtimes of tests/fuzz.sh
 	libclang-rt-19-dev
 	bpftool bpftrace
+	# bench/: system-call split of the load (strace), compressed DB sizes (zstd)
+	strace zstd
 	python3 ca-certificates
 	# headless browser of tests/report_browser.sh (~125 MB download, 90 s)
 	chromium
